@@ -1,0 +1,89 @@
+// Every setting the platform reads from its environment (DESIGN.md §6), validated at once so a
+// misconfigured start reports all of its problems together.
+
+export interface OrreryConfig {
+  host: string;
+  otlpPort: number;
+  apiPort: number;
+  /** Unset: the embedded Neo4j starts under dataDir. */
+  neo4j: { uri: string | undefined; user: string | undefined; password: string | undefined; database: string };
+  dataDir: string;
+  catalogPath: string | undefined;
+  demo: boolean;
+  flushMs: number;
+  pairingTimeoutMs: number;
+  handoffTimeoutMs: number;
+  staleAfterMs: number;
+  /** Largest OTLP request body accepted, after decompression. */
+  maxBodyBytes: number;
+  /** Waiting span halves per pairing store. */
+  maxPendingSpans: number;
+  /** Distinct dependencies held between flushes (bounds memory while Neo4j is away). */
+  maxPendingDependencies: number;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.problems = problems;
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+export function loadConfig(env: Env = process.env): OrreryConfig {
+  const problems: string[] = [];
+
+  const integer = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = env[name];
+    if (raw === undefined || raw.trim() === '') return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      problems.push(`${name}=${JSON.stringify(raw)} must be a whole number from ${min} to ${max}`);
+      return fallback;
+    }
+    return value;
+  };
+  const flag = (name: string, fallback: boolean): boolean => {
+    const raw = env[name]?.trim().toLowerCase();
+    if (raw === undefined || raw === '') return fallback;
+    if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+    if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+    problems.push(`${name}=${JSON.stringify(env[name])} must be 1/0, true/false, yes/no or on/off`);
+    return fallback;
+  };
+  const text = (name: string): string | undefined => {
+    const raw = env[name]?.trim();
+    return raw ? raw : undefined;
+  };
+
+  const neo4jUri = text('NEO4J_URI');
+  if (neo4jUri && !/^(neo4j|bolt)(\+s|\+ssc)?:\/\//.test(neo4jUri)) {
+    problems.push(`NEO4J_URI=${JSON.stringify(neo4jUri)} must start with neo4j://, neo4j+s://, bolt:// or bolt+s://`);
+  }
+  if (!neo4jUri && (text('NEO4J_USER') || text('NEO4J_PASSWORD'))) {
+    problems.push('NEO4J_USER/NEO4J_PASSWORD are set but NEO4J_URI is not: set NEO4J_URI too, or unset them to use the embedded Neo4j');
+  }
+
+  const config: OrreryConfig = {
+    host: text('ORRERY_HOST') ?? '127.0.0.1',
+    otlpPort: integer('ORRERY_OTLP_PORT', 4318, 0, 65535),
+    apiPort: integer('ORRERY_API_PORT', 4000, 0, 65535),
+    neo4j: { uri: neo4jUri, user: text('NEO4J_USER'), password: env.NEO4J_PASSWORD, database: text('NEO4J_DATABASE') ?? 'neo4j' },
+    dataDir: text('ORRERY_DATA_DIR') ?? '.orrery',
+    catalogPath: text('ORRERY_CATALOG'),
+    demo: flag('ORRERY_DEMO', true),
+    flushMs: integer('ORRERY_FLUSH_MS', 1000, 10, 3_600_000),
+    pairingTimeoutMs: integer('ORRERY_PAIRING_TIMEOUT_MS', 10_000, 10, 3_600_000),
+    handoffTimeoutMs: integer('ORRERY_HANDOFF_TIMEOUT_MS', 300_000, 10, 7 * 86_400_000),
+    staleAfterMs: integer('ORRERY_STALE_AFTER_MS', 7 * 86_400_000, 1000, 365 * 86_400_000),
+    maxBodyBytes: integer('ORRERY_MAX_BODY_BYTES', 32 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    maxPendingSpans: integer('ORRERY_MAX_PENDING_SPANS', 200_000, 100, 50_000_000),
+    maxPendingDependencies: integer('ORRERY_MAX_PENDING_DEPENDENCIES', 100_000, 100, 10_000_000),
+  };
+  if (config.otlpPort !== 0 && config.otlpPort === config.apiPort) problems.push(`ORRERY_OTLP_PORT and ORRERY_API_PORT are both ${config.otlpPort}`);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}

@@ -1,0 +1,59 @@
+// OpenTelemetry semantic-convention attribute names, current first, then the older names still
+// sent by agents in the field. Each reader returns the first one present, so an exporter on any
+// semconv version is read the same way.
+import type { Attributes } from '../model/span.ts';
+
+export const SEMCONV = {
+  peerService: ['service.peer.name', 'peer.service'],
+  serverAddress: ['server.address', 'net.peer.name', 'http.host'],
+  serverPort: ['server.port', 'net.peer.port'],
+  networkPeerAddress: ['network.peer.address', 'net.sock.peer.addr', 'net.peer.ip'],
+  urlFull: ['url.full', 'http.url'],
+  httpMethod: ['http.request.method', 'http.method'],
+  httpRoute: ['http.route'],
+  httpStatusCode: ['http.response.status_code', 'http.status_code'],
+  rpcSystem: ['rpc.system.name', 'rpc.system'],
+  rpcService: ['rpc.service'],
+  rpcMethod: ['rpc.method'],
+  dbSystem: ['db.system.name', 'db.system'],
+  dbNamespace: ['db.namespace', 'db.name'],
+  dbOperation: ['db.operation.name', 'db.operation'],
+  messagingSystem: ['messaging.system'],
+  messagingDestinationTemplate: ['messaging.destination.template'],
+  messagingDestination: ['messaging.destination.name', 'messaging.destination'],
+  messagingOperation: ['messaging.operation.type', 'messaging.operation'],
+  genAiProvider: ['gen_ai.provider.name', 'gen_ai.system'],
+  genAiModel: ['gen_ai.request.model', 'gen_ai.response.model'],
+  genAiOperation: ['gen_ai.operation.name'],
+  humanTask: ['orrery.human.task'],
+  serviceName: ['service.name'],
+  serviceNamespace: ['service.namespace'],
+  serviceVersion: ['service.version'],
+  deploymentEnvironment: ['deployment.environment.name', 'deployment.environment'],
+} as const satisfies Record<string, readonly string[]>;
+
+export type SemconvField = keyof typeof SEMCONV;
+
+/** The first non-empty value among a field's names, as a string. */
+export function readString(attributes: Attributes, field: SemconvField): string | undefined {
+  for (const name of SEMCONV[field]) {
+    const value = attributes[name];
+    if (value === undefined || value === null) continue;
+    if (typeof value === 'string') {
+      if (value.length > 0) return value;
+      continue;
+    }
+    if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  }
+  return undefined;
+}
+
+/** The first value among a field's names that is a finite number (or a numeric string). */
+export function readNumber(attributes: Attributes, field: SemconvField): number | undefined {
+  for (const name of SEMCONV[field]) {
+    const value = attributes[name];
+    if (typeof value === 'number' && Number.isFinite(value)) return value;
+    if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) return Number(value);
+  }
+  return undefined;
+}

@@ -1,0 +1,272 @@
+// Where spans become interactions. Each span is classified (classify-span.ts); one-sided spans
+// (databases, AI providers, human steps, publish/consume) yield an interaction at once, while
+// the halves of a synchronous call and of an asynchronous handoff wait in pairing stores until
+// their partner arrives — from any request, any service, in any order — or expire.
+//
+// Pairing rules (DESIGN.md §2.3):
+//  - CLIENT span + the SERVER span whose parent it is        -> SYNC caller -> callee
+//  - CLIENT span that expires unpaired                       -> SYNC caller -> virtual peer
+//  - PRODUCER span + CONSUMER that links to it or is its child -> ASYNC producer -> consumer
+// Every span that yields no edge is counted under a named reason in stats().
+import type { ServiceResource, Span } from '../model/span.ts';
+import { durationMs } from '../model/span.ts';
+import type { ComponentRef, ComponentSighting, Interaction } from '../model/interaction.ts';
+import { classifySpan } from './classify-span.ts';
+import { createPairingStore, type PairingStoreStats } from './pairing-store.ts';
+import { createRecentIds } from './recent-ids.ts';
+
+export interface SpanInferenceOptions {
+  /** How long a half waits for its partner (ORRERY_PAIRING_TIMEOUT_MS). */
+  pairingTimeoutMs: number;
+  /** Bound on waiting halves per store; beyond it new halves are refused and counted. */
+  maxPendingSpans: number;
+  clock: () => number;
+  onInteraction: (interaction: Interaction) => void;
+  onComponent: (sighting: ComponentSighting) => void;
+  /** A published message no consumer was seen to take within the pairing timeout. */
+  onUnconsumedMessage?: (publish: Interaction) => void;
+}
+
+export interface SpanInferenceStats {
+  spans: number;
+  duplicateSpans: number;
+  syncPaired: number;
+  asyncPaired: number;
+  oneSided: number;
+  /** CLIENT spans whose callee never reported: became an edge to a virtual component. */
+  clientsToVirtualPeers: number;
+  /** CLIENT spans that were the transport of a database/AI/messaging call already counted. */
+  clientsFoldedIntoParent: number;
+  /** SERVER spans with a parent whose CLIENT half never arrived (uninstrumented caller). */
+  serversWithoutClient: number;
+  /** Consumer references (links or parents) that never met a producer. */
+  consumersWithoutProducer: number;
+  /** Published messages that no consumer took within the timeout. */
+  unconsumedMessages: number;
+  /** Consumer spans without a destination name: no CONSUME edge can be named. */
+  consumersWithoutDestination: number;
+  stores: Record<'clients' | 'servers' | 'producers' | 'consumers', PairingStoreStats>;
+}
+
+interface ProducerHalf {
+  span: Span;
+  queue: ComponentRef;
+  protocol: string;
+  consumers: number;
+}
+
+interface ConsumerHalf {
+  span: Span;
+  paired: boolean;
+  /** References still waiting; the consumer counts as unpaired when the last one expires unmatched. */
+  refsWaiting: number;
+}
+
+const serviceRef = (resource: ServiceResource): ComponentRef => ({ name: resource.serviceName, kind: 'SERVICE', virtual: false });
+const isError = (span: Span): boolean => span.status === 'ERROR';
+const spanKey = (traceId: string, spanId: string): string => traceId + spanId;
+
+export function createSpanInference(options: SpanInferenceOptions) {
+  const { clock, onInteraction } = options;
+  const counts = {
+    spans: 0, duplicateSpans: 0, syncPaired: 0, asyncPaired: 0, oneSided: 0,
+    clientsToVirtualPeers: 0, clientsFoldedIntoParent: 0, serversWithoutClient: 0,
+    consumersWithoutProducer: 0, unconsumedMessages: 0, consumersWithoutDestination: 0,
+  };
+  const storeOptions = { ttlMs: options.pairingTimeoutMs, maxEntries: options.maxPendingSpans, clock };
+  // Ids remembered for twice the pairing window: a retried export arrives within seconds.
+  const seenSpans = createRecentIds({ windowMs: options.pairingTimeoutMs * 2, maxIds: options.maxPendingSpans * 4, clock });
+  // Database, AI and messaging spans, whose HTTP CLIENT children are their transport, not a second dependency.
+  const semanticSpans = createRecentIds({ windowMs: options.pairingTimeoutMs * 2, maxIds: options.maxPendingSpans * 2, clock });
+
+  const clients = createPairingStore<Span>({
+    ...storeOptions,
+    onExpire: (_key, client) => {
+      if (client.parentSpanId && semanticSpans.has(spanKey(client.traceId, client.parentSpanId))) {
+        counts.clientsFoldedIntoParent++;
+        return;
+      }
+      const role = classifySpan(client);
+      if (role.role !== 'client') return;
+      counts.clientsToVirtualPeers++;
+      onInteraction({
+        from: serviceRef(client.resource), to: role.peer, kind: 'SYNC', protocol: role.protocol, operation: role.operation,
+        traceId: client.traceId, timeUnixMs: client.startTimeUnixMs, durationMs: durationMs(client),
+        callerError: undefined, calleeError: isError(client),
+      });
+    },
+  });
+  const servers = createPairingStore<Span>({ ...storeOptions, onExpire: () => { counts.serversWithoutClient++; } });
+  const producers = createPairingStore<ProducerHalf>({
+    ...storeOptions,
+    onExpire: (_key, producer) => {
+      if (producer.consumers > 0) return;
+      counts.unconsumedMessages++;
+      options.onUnconsumedMessage?.(publishInteraction(producer));
+    },
+  });
+  // Several consumers may wait on one producer (fan-out, or a link and a parent naming it).
+  const consumers = createPairingStore<ConsumerHalf[]>({
+    ...storeOptions,
+    onExpire: (_key, waiting) => {
+      for (const consumer of waiting) {
+        consumer.refsWaiting--;
+        if (consumer.refsWaiting === 0 && !consumer.paired) counts.consumersWithoutProducer++;
+      }
+    },
+  });
+
+  function pairSync(client: Span, server: Span): void {
+    counts.syncPaired++;
+    const clientRole = classifySpan(client);
+    const serverRole = classifySpan(server);
+    const clientProtocol = clientRole.role === 'client' ? clientRole.protocol : 'unknown';
+    const serverProtocol = serverRole.role === 'server' ? serverRole.protocol : 'unknown';
+    onInteraction({
+      from: serviceRef(client.resource), to: serviceRef(server.resource), kind: 'SYNC',
+      protocol: clientProtocol !== 'unknown' ? clientProtocol : serverProtocol,
+      operation: (serverRole.role === 'server' ? serverRole.operation : undefined) ?? (clientRole.role === 'client' ? clientRole.operation : undefined),
+      traceId: client.traceId, timeUnixMs: client.startTimeUnixMs, durationMs: durationMs(client),
+      callerError: isError(client), calleeError: isError(server),
+    });
+  }
+
+  function pairAsync(producer: ProducerHalf, consumer: Span): void {
+    counts.asyncPaired++;
+    producer.consumers++;
+    onInteraction({
+      from: serviceRef(producer.span.resource), to: serviceRef(consumer.resource), kind: 'ASYNC', protocol: producer.protocol,
+      operation: producer.queue.name, traceId: producer.span.traceId, timeUnixMs: producer.span.startTimeUnixMs,
+      durationMs: Math.max(0, consumer.startTimeUnixMs - producer.span.endTimeUnixMs),
+      callerError: isError(producer.span), calleeError: isError(consumer),
+    });
+  }
+
+  function publishInteraction(producer: ProducerHalf): Interaction {
+    const span = producer.span;
+    return {
+      from: serviceRef(span.resource), to: producer.queue, kind: 'PUBLISH', protocol: producer.protocol, operation: producer.queue.name,
+      traceId: span.traceId, timeUnixMs: span.startTimeUnixMs, durationMs: durationMs(span), callerError: undefined, calleeError: isError(span),
+    };
+  }
+
+  /** The producers a consumer refers to: each link, and its parent (a consumer may be the producer's child). */
+  function producerRefs(span: Span): string[] {
+    const refs = span.links.map((link) => spanKey(link.traceId, link.spanId));
+    if (span.parentSpanId) refs.push(spanKey(span.traceId, span.parentSpanId));
+    return [...new Set(refs)];
+  }
+
+  function ingestSpan(span: Span): void {
+    const key = spanKey(span.traceId, span.spanId);
+    if (seenSpans.seenBefore(key)) {
+      counts.duplicateSpans++;
+      return;
+    }
+    counts.spans++;
+    const role = classifySpan(span);
+    switch (role.role) {
+      case 'client': {
+        const server = servers.take(key);
+        if (server) pairSync(span, server);
+        else clients.put(key, span);
+        return;
+      }
+      case 'server': {
+        if (!span.parentSpanId) return; // an entry point: called from outside the traced estate
+        const callerKey = spanKey(span.traceId, span.parentSpanId);
+        const client = clients.take(callerKey);
+        if (client) pairSync(client, span);
+        else servers.put(callerKey, span);
+        return;
+      }
+      case 'one-sided': {
+        counts.oneSided++;
+        semanticSpans.add(key);
+        onInteraction({
+          from: serviceRef(span.resource), to: role.peer, kind: role.dependency, protocol: role.protocol, operation: role.operation,
+          traceId: span.traceId, timeUnixMs: span.startTimeUnixMs, durationMs: durationMs(span), callerError: undefined, calleeError: isError(span),
+        });
+        return;
+      }
+      case 'producer': {
+        semanticSpans.add(key);
+        const producer: ProducerHalf = { span, queue: role.queue, protocol: role.protocol, consumers: 0 };
+        onInteraction(publishInteraction(producer));
+        for (const waiting of consumers.take(key) ?? []) {
+          waiting.paired = true;
+          waiting.refsWaiting--;
+          pairAsync(producer, waiting.span);
+        }
+        // Kept until expiry even when consumed: more consumer groups may still read the message.
+        producers.put(key, producer);
+        return;
+      }
+      case 'consumer': {
+        semanticSpans.add(key);
+        if (role.queue) {
+          onInteraction({
+            from: role.queue, to: serviceRef(span.resource), kind: 'CONSUME', protocol: role.protocol, operation: role.queue.name,
+            traceId: span.traceId, timeUnixMs: span.startTimeUnixMs, durationMs: durationMs(span), callerError: undefined, calleeError: isError(span),
+          });
+        } else counts.consumersWithoutDestination++;
+        const half: ConsumerHalf = { span, paired: false, refsWaiting: 0 };
+        for (const ref of producerRefs(span)) {
+          const producer = producers.peek(ref);
+          if (producer) {
+            half.paired = true;
+            pairAsync(producer, span);
+          } else {
+            const waiting = consumers.peek(ref);
+            if (waiting) waiting.push(half);
+            else if (!consumers.put(ref, [half])) continue; // store full: counted as dropped there
+            half.refsWaiting++;
+          }
+        }
+        if (!half.paired && half.refsWaiting === 0) counts.consumersWithoutProducer++;
+        return;
+      }
+      case 'internal':
+        return;
+    }
+  }
+
+  return {
+    /** Classifies and pairs a batch; one sighting per emitting service per batch. */
+    ingest(spans: readonly Span[]): void {
+      const sightings = new Map<ServiceResource, number>();
+      for (const span of spans) {
+        ingestSpan(span);
+        const latest = sightings.get(span.resource);
+        if (latest === undefined || span.endTimeUnixMs > latest) sightings.set(span.resource, span.endTimeUnixMs);
+      }
+      for (const [resource, timeUnixMs] of sightings) {
+        options.onComponent({
+          ...serviceRef(resource), namespace: resource.namespace, version: resource.version, environment: resource.environment, timeUnixMs,
+        });
+      }
+    },
+    /** Expires halves older than the pairing timeout; call on a timer. */
+    expire(): void {
+      clients.expire();
+      servers.expire();
+      producers.expire();
+      consumers.expire();
+    },
+    /** Resolves every waiting half now, as if its timeout had passed (shutdown). */
+    expireAll(): void {
+      clients.expireAll();
+      servers.expireAll();
+      producers.expireAll();
+      consumers.expireAll();
+    },
+    stats(): SpanInferenceStats {
+      return {
+        ...counts,
+        stores: { clients: clients.stats(), servers: servers.stats(), producers: producers.stats(), consumers: consumers.stats() },
+      };
+    },
+  };
+}
+
+export type SpanInference = ReturnType<typeof createSpanInference>;

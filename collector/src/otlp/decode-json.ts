@@ -1,0 +1,130 @@
+// OTLP/JSON ExportTraceServiceRequest decoder (OTLP specification, "JSON Protobuf Encoding"):
+// lowerCamelCase field names (snake_case accepted too, as protobuf JSON parsers do), trace and
+// span ids as hex strings (not base64), int64 values as strings or numbers, enums as integers
+// (their names accepted too).
+import type { AttributeValue, Attributes, DecodedTraces, SpanLink } from '../model/span.ts';
+import { OtlpDecodeError } from './decode-error.ts';
+import { normaliseSpan, serviceResourceFrom, statusFromWire, type RawSpan } from './normalise.ts';
+
+type Json = Record<string, unknown>;
+
+export function decodeJsonTraces(body: string): DecodedTraces {
+  let request: unknown;
+  try {
+    request = JSON.parse(body);
+  } catch (error) {
+    throw new OtlpDecodeError(`body is not valid JSON: ${(error as Error).message}`);
+  }
+  if (!isObject(request)) throw new OtlpDecodeError('body must be a JSON object with "resourceSpans"');
+  const resourceSpans = field(request, 'resourceSpans', 'resource_spans') ?? [];
+  if (!Array.isArray(resourceSpans)) throw new OtlpDecodeError('"resourceSpans" must be an array');
+
+  const out: DecodedTraces = { spans: [], rejected: [] };
+  for (const block of resourceSpans) {
+    if (!isObject(block)) throw new OtlpDecodeError('each "resourceSpans" entry must be an object');
+    const resourceJson = field(block, 'resource');
+    const resource = serviceResourceFrom(isObject(resourceJson) ? readAttributes(field(resourceJson, 'attributes')) : {});
+    // "instrumentationLibrarySpans" is the pre-1.0 name of "scopeSpans"; old exporters still send it.
+    const scopes = field(block, 'scopeSpans', 'scope_spans') ?? field(block, 'instrumentationLibrarySpans') ?? [];
+    if (!Array.isArray(scopes)) throw new OtlpDecodeError('"scopeSpans" must be an array');
+    for (const scope of scopes) {
+      const spans = isObject(scope) ? field(scope, 'spans') ?? [] : undefined;
+      if (!Array.isArray(spans)) throw new OtlpDecodeError('"scopeSpans[].spans" must be an array');
+      for (const spanJson of spans) {
+        const raw = isObject(spanJson) ? readSpan(spanJson) : 'span must be a JSON object';
+        const span = typeof raw === 'string' ? raw : normaliseSpan(raw, resource);
+        if (typeof span === 'string') out.rejected.push({ reason: span });
+        else out.spans.push(span);
+      }
+    }
+  }
+  return out;
+}
+
+function readSpan(json: Json): RawSpan | string {
+  const startTimeUnixMs = nanosToMs(field(json, 'startTimeUnixNano', 'start_time_unix_nano'));
+  const endTimeUnixMs = nanosToMs(field(json, 'endTimeUnixNano', 'end_time_unix_nano'));
+  if (startTimeUnixMs === undefined) return 'startTimeUnixNano must be an integer (string or number)';
+  if (endTimeUnixMs === undefined) return 'endTimeUnixNano must be an integer (string or number)';
+  const kind = field(json, 'kind');
+  if (kind !== undefined && typeof kind !== 'number' && typeof kind !== 'string') return 'kind must be an integer';
+  const status = field(json, 'status');
+  const linksJson = field(json, 'links') ?? [];
+  const links: SpanLink[] = [];
+  if (Array.isArray(linksJson)) {
+    for (const link of linksJson) {
+      if (!isObject(link)) continue;
+      links.push({
+        traceId: hexId(field(link, 'traceId', 'trace_id')),
+        spanId: hexId(field(link, 'spanId', 'span_id')),
+        attributes: readAttributes(field(link, 'attributes')),
+      });
+    }
+  }
+  const name = field(json, 'name');
+  return {
+    traceId: hexId(field(json, 'traceId', 'trace_id')),
+    spanId: hexId(field(json, 'spanId', 'span_id')),
+    parentSpanId: hexId(field(json, 'parentSpanId', 'parent_span_id')),
+    name: typeof name === 'string' ? name : '',
+    kind: kind as number | string | undefined,
+    startTimeUnixMs,
+    endTimeUnixMs,
+    status: isObject(status) ? statusFromWire(field(status, 'code') as number | string | undefined) : 'UNSET',
+    attributes: readAttributes(field(json, 'attributes')),
+    links,
+  };
+}
+
+function readAttributes(list: unknown): Attributes {
+  const attributes: Attributes = {};
+  if (!Array.isArray(list)) return attributes;
+  for (const kv of list) {
+    if (!isObject(kv) || typeof kv.key !== 'string') continue;
+    attributes[kv.key] = readAnyValue(kv.value);
+  }
+  return attributes;
+}
+
+function readAnyValue(value: unknown): AttributeValue {
+  if (!isObject(value)) return null;
+  const string = field(value, 'stringValue', 'string_value');
+  if (typeof string === 'string') return string;
+  const bool = field(value, 'boolValue', 'bool_value');
+  if (typeof bool === 'boolean') return bool;
+  const int = field(value, 'intValue', 'int_value');
+  if (int !== undefined) return Number(int);
+  const double = field(value, 'doubleValue', 'double_value');
+  if (double !== undefined) return Number(double);
+  const array = field(value, 'arrayValue', 'array_value');
+  if (isObject(array)) return Array.isArray(array.values) ? array.values.map(readAnyValue) : [];
+  const kvlist = field(value, 'kvlistValue', 'kvlist_value');
+  if (isObject(kvlist)) return readAttributes(kvlist.values);
+  // bytesValue is base64 in OTLP/JSON; shown as hex like the protobuf path.
+  const bytes = field(value, 'bytesValue', 'bytes_value');
+  if (typeof bytes === 'string') return Buffer.from(bytes, 'base64').toString('hex');
+  return null;
+}
+
+/** int64/fixed64 nanoseconds, sent as a decimal string or a number, to epoch milliseconds. */
+function nanosToMs(value: unknown): number | undefined {
+  if (typeof value === 'number') return Number.isInteger(value) && value >= 0 ? value / 1e6 : undefined;
+  if (typeof value !== 'string' || !/^\d{1,20}$/.test(value)) return undefined;
+  // Split before converting: the whole nanosecond count exceeds 2^53.
+  if (value.length <= 6) return Number(value) / 1e6;
+  return Number(value.slice(0, -6)) + Number(value.slice(-6)) / 1e6;
+}
+
+/** Ids are hex in OTLP/JSON; upper case is tolerated and folded, anything else fails validation. */
+function hexId(value: unknown): string {
+  return typeof value === 'string' ? value.toLowerCase() : '';
+}
+
+function field(object: Json, name: string, altName?: string): unknown {
+  const value = object[name];
+  return value !== undefined || altName === undefined ? value : object[altName];
+}
+
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,202 @@
+// OTLP/protobuf ExportTraceServiceRequest decoder, written from opentelemetry-proto
+// (trace/v1/trace.proto, common/v1/common.proto, resource/v1/resource.proto).
+// It reads straight into the collector's Span with protobufjs's low-level Reader: no generated
+// message objects, events skipped unread, ids turned into hex without intermediate buffers.
+// Unknown fields are skipped, as protobuf requires, so newer exporters still decode.
+import protobuf from 'protobufjs/minimal.js';
+import type { AttributeValue, Attributes, DecodedTraces, RejectedSpan, Span, SpanLink, StatusCode } from '../model/span.ts';
+import { OtlpDecodeError } from './decode-error.ts';
+import { bytesToHex } from './ids.ts';
+import { normaliseSpan, serviceResourceFrom, statusFromWire, type RawSpan } from './normalise.ts';
+
+type Reader = protobuf.Reader;
+const WIRE_LEN = 2;
+
+export function decodeProtobufTraces(body: Uint8Array): DecodedTraces {
+  const reader = protobuf.Reader.create(body);
+  const out: DecodedTraces = { spans: [], rejected: [] };
+  try {
+    while (reader.pos < reader.len) {
+      const tag = reader.uint32();
+      if (tag >>> 3 === 1 && (tag & 7) === WIRE_LEN) readResourceSpans(reader, reader.uint32() + reader.pos, out);
+      else reader.skipType(tag & 7);
+    }
+  } catch (error) {
+    if (error instanceof OtlpDecodeError) throw error;
+    throw new OtlpDecodeError(`protobuf body is not an ExportTraceServiceRequest: ${(error as Error).message}`);
+  }
+  return out;
+}
+
+function readResourceSpans(reader: Reader, end: number, out: DecodedTraces): void {
+  let resourceAttributes: Attributes = {};
+  const scopeBlocks: Array<[number, number]> = [];
+  // The resource may come after its scope spans on the wire, so spans are read once it is known.
+  while (reader.pos < end) {
+    const tag = reader.uint32();
+    const field = tag >>> 3;
+    if (field === 1 && (tag & 7) === WIRE_LEN) resourceAttributes = readResource(reader, reader.uint32() + reader.pos);
+    else if (field === 2 && (tag & 7) === WIRE_LEN) {
+      const length = reader.uint32();
+      scopeBlocks.push([reader.pos, reader.pos + length]);
+      reader.skip(length);
+    } else reader.skipType(tag & 7);
+  }
+  const resource = serviceResourceFrom(resourceAttributes);
+  const afterBlock = reader.pos;
+  for (const [start, blockEnd] of scopeBlocks) {
+    reader.pos = start;
+    readScopeSpans(reader, blockEnd, (raw) => {
+      const span = normaliseSpan(raw, resource);
+      if (typeof span === 'string') out.rejected.push({ reason: span } satisfies RejectedSpan);
+      else out.spans.push(span satisfies Span);
+    });
+  }
+  reader.pos = afterBlock;
+}
+
+function readResource(reader: Reader, end: number): Attributes {
+  const attributes: Attributes = {};
+  while (reader.pos < end) {
+    const tag = reader.uint32();
+    if (tag >>> 3 === 1 && (tag & 7) === WIRE_LEN) readKeyValue(reader, reader.uint32() + reader.pos, attributes);
+    else reader.skipType(tag & 7);
+  }
+  return attributes;
+}
+
+function readScopeSpans(reader: Reader, end: number, emit: (raw: RawSpan) => void): void {
+  while (reader.pos < end) {
+    const tag = reader.uint32();
+    if (tag >>> 3 === 2 && (tag & 7) === WIRE_LEN) emit(readSpan(reader, reader.uint32() + reader.pos));
+    else reader.skipType(tag & 7);
+  }
+}
+
+function readSpan(reader: Reader, end: number): RawSpan {
+  const raw: RawSpan = {
+    traceId: '',
+    spanId: '',
+    parentSpanId: '',
+    name: '',
+    kind: undefined,
+    startTimeUnixMs: 0,
+    endTimeUnixMs: 0,
+    status: 'UNSET',
+    attributes: {},
+    links: [],
+  };
+  while (reader.pos < end) {
+    const tag = reader.uint32();
+    switch (tag >>> 3) {
+      case 1: raw.traceId = readHexBytes(reader); break;
+      case 2: raw.spanId = readHexBytes(reader); break;
+      case 4: raw.parentSpanId = readHexBytes(reader); break;
+      case 5: raw.name = reader.string(); break;
+      case 6: raw.kind = reader.int32(); break;
+      case 7: raw.startTimeUnixMs = readFixed64Ms(reader); break;
+      case 8: raw.endTimeUnixMs = readFixed64Ms(reader); break;
+      case 9: readKeyValue(reader, reader.uint32() + reader.pos, raw.attributes); break;
+      case 13: raw.links.push(readLink(reader, reader.uint32() + reader.pos)); break;
+      case 15: raw.status = readStatus(reader, reader.uint32() + reader.pos); break;
+      default: reader.skipType(tag & 7);
+    }
+  }
+  return raw;
+}
+
+function readLink(reader: Reader, end: number): SpanLink {
+  const link: SpanLink = { traceId: '', spanId: '', attributes: {} };
+  while (reader.pos < end) {
+    const tag = reader.uint32();
+    switch (tag >>> 3) {
+      case 1: link.traceId = readHexBytes(reader); break;
+      case 2: link.spanId = readHexBytes(reader); break;
+      case 4: readKeyValue(reader, reader.uint32() + reader.pos, link.attributes); break;
+      default: reader.skipType(tag & 7);
+    }
+  }
+  return link;
+}
+
+function readStatus(reader: Reader, end: number): StatusCode {
+  let code: StatusCode = 'UNSET';
+  while (reader.pos < end) {
+    const tag = reader.uint32();
+    if (tag >>> 3 === 3) code = statusFromWire(reader.int32());
+    else reader.skipType(tag & 7);
+  }
+  return code;
+}
+
+function readKeyValue(reader: Reader, end: number, into: Record<string, AttributeValue>): void {
+  let key = '';
+  let value: AttributeValue = null;
+  while (reader.pos < end) {
+    const tag = reader.uint32();
+    const field = tag >>> 3;
+    if (field === 1) key = reader.string();
+    else if (field === 2) value = readAnyValue(reader, reader.uint32() + reader.pos);
+    else reader.skipType(tag & 7);
+  }
+  into[key] = value;
+}
+
+function readAnyValue(reader: Reader, end: number): AttributeValue {
+  let value: AttributeValue = null;
+  while (reader.pos < end) {
+    const tag = reader.uint32();
+    switch (tag >>> 3) {
+      case 1: value = reader.string(); break;
+      case 2: value = reader.bool(); break;
+      case 3: value = longToNumber(reader.int64()); break;
+      case 4: value = reader.double(); break;
+      case 5: value = readArray(reader, reader.uint32() + reader.pos); break;
+      case 6: {
+        const kv: Record<string, AttributeValue> = {};
+        const listEnd = reader.uint32() + reader.pos;
+        while (reader.pos < listEnd) {
+          const inner = reader.uint32();
+          if (inner >>> 3 === 1) readKeyValue(reader, reader.uint32() + reader.pos, kv);
+          else reader.skipType(inner & 7);
+        }
+        value = kv;
+        break;
+      }
+      // Bytes values are shown as hex, as OTLP/JSON spells them.
+      case 7: value = readHexBytes(reader); break;
+      default: reader.skipType(tag & 7);
+    }
+  }
+  return value;
+}
+
+function readArray(reader: Reader, end: number): AttributeValue[] {
+  const values: AttributeValue[] = [];
+  while (reader.pos < end) {
+    const tag = reader.uint32();
+    if (tag >>> 3 === 1) values.push(readAnyValue(reader, reader.uint32() + reader.pos));
+    else reader.skipType(tag & 7);
+  }
+  return values;
+}
+
+function readHexBytes(reader: Reader): string {
+  const length = reader.uint32();
+  const start = reader.pos;
+  if (start + length > reader.len) throw new OtlpDecodeError('id field runs past the end of the body');
+  reader.pos += length;
+  return bytesToHex(reader.buf, start, start + length);
+}
+
+/** fixed64 nanoseconds since the epoch, read as two little-endian 32-bit halves (exceeds 2^53). */
+function readFixed64Ms(reader: Reader): number {
+  const low = reader.fixed32();
+  const high = reader.fixed32();
+  return high * 4294967.296 + low / 1e6;
+}
+
+/** int64 attribute values; beyond 2^53 they lose precision, which attribute readers accept. */
+function longToNumber(value: number | { toString(): string }): number {
+  return typeof value === 'number' ? value : Number(value.toString());
+}

@@ -1,0 +1,93 @@
+// Moves aggregated deltas into Neo4j on a timer (ORRERY_FLUSH_MS). A failed write is merged
+// back into the aggregator and retried with backoff: while Neo4j is away, accepted data waits
+// in memory bounded by the number of distinct edges, and nothing is lost when it returns.
+import type { GraphAggregator, GraphDelta } from '../aggregate/graph-aggregator.ts';
+import type { GraphWriter } from './graph-writer.ts';
+
+export interface FlushStats {
+  flushes: number;
+  failedFlushes: number;
+  componentsWritten: number;
+  dependenciesWritten: number;
+  lastFlushMs: number | undefined;
+  lastError: string | undefined;
+  /** True while writes are failing: the receiver uses it to push back on exporters. */
+  degraded: boolean;
+}
+
+export interface FlushLoopOptions {
+  aggregator: GraphAggregator;
+  writer: GraphWriter;
+  flushMs: number;
+  /** Runs before each flush (pairing expiry, so expired halves are in this flush). */
+  beforeFlush?: () => void;
+  /** Runs after a successful write (detectors, subscriptions). */
+  afterFlush?: (delta: GraphDelta) => Promise<void> | void;
+  log: (line: string) => void;
+  maxBackoffMs?: number;
+}
+
+export function createFlushLoop(options: FlushLoopOptions) {
+  const stats: FlushStats = { flushes: 0, failedFlushes: 0, componentsWritten: 0, dependenciesWritten: 0, lastFlushMs: undefined, lastError: undefined, degraded: false };
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | undefined;
+  let stopped = false;
+  let consecutiveFailures = 0;
+
+  async function flushOnce(): Promise<void> {
+    options.beforeFlush?.();
+    const delta = options.aggregator.drain();
+    if (delta.components.length === 0 && delta.dependencies.length === 0) return;
+    const started = performance.now();
+    try {
+      await options.writer.write(delta);
+    } catch (error) {
+      options.aggregator.restore(delta);
+      stats.failedFlushes++;
+      consecutiveFailures++;
+      stats.degraded = true;
+      const message = (error as Error).message;
+      if (stats.lastError !== message || consecutiveFailures % 10 === 1) options.log(`write to Neo4j failed (${consecutiveFailures}x, data kept for retry): ${message}`);
+      stats.lastError = message;
+      throw error;
+    }
+    if (stats.degraded) options.log(`write to Neo4j recovered after ${consecutiveFailures} failed attempt(s)`);
+    consecutiveFailures = 0;
+    stats.degraded = false;
+    stats.flushes++;
+    stats.componentsWritten += delta.components.length;
+    stats.dependenciesWritten += delta.dependencies.length;
+    stats.lastFlushMs = performance.now() - started;
+    await options.afterFlush?.(delta);
+  }
+
+  function schedule(delayMs: number): void {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      running = flushOnce()
+        .then(() => schedule(options.flushMs))
+        .catch(() => schedule(Math.min(options.maxBackoffMs ?? 30_000, options.flushMs * 2 ** Math.min(consecutiveFailures, 6))));
+    }, delayMs);
+    timer.unref?.();
+  }
+
+  return {
+    start(): void {
+      stopped = false;
+      schedule(options.flushMs);
+    },
+    /** Flushes now (waits for a flush already under way first). */
+    async flush(): Promise<void> {
+      await running;
+      await flushOnce();
+    },
+    /** Stops the timer and makes a last attempt to write what is pending. */
+    async stop(): Promise<void> {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await running?.catch(() => undefined);
+      await flushOnce().catch(() => undefined);
+    },
+    stats: (): FlushStats => ({ ...stats }),
+  };
+}

@@ -1,0 +1,158 @@
+// The force layout, free of any worker or DOM: layout.worker.ts drives it from messages, tests
+// drive it directly. It owns positions; callers only say what the graph is and where the user
+// holds a node.
+import { forceCollide, forceLink, forceManyBody, forceSimulation, forceX, forceY, type Simulation, type SimulationLinkDatum, type SimulationNodeDatum } from 'd3';
+import { placeNodes, type GraphStructure } from './graph-merge.ts';
+
+export interface LayoutNodeInput {
+  name: string;
+  /** Radius used to keep nodes apart, in world units. */
+  radius: number;
+}
+
+interface LayoutNode extends SimulationNodeDatum {
+  name: string;
+  radius: number;
+}
+
+type LayoutLink = SimulationLinkDatum<LayoutNode>;
+
+export interface LayoutEngineOptions {
+  /** Alpha used to settle a changed graph: low, so what was already placed barely moves. */
+  reheatAlpha?: number;
+  random?: () => number;
+}
+
+export interface LayoutEngine {
+  /**
+   * Replaces the graph. Known nodes keep position and velocity; new ones are seeded beside a
+   * neighbour. Returns whether the simulation was woken: never when nothing changed.
+   */
+  setGraph(nodes: readonly LayoutNodeInput[], links: readonly (readonly [string, string])[]): boolean;
+  /** Holds a node where the user puts it. */
+  pin(name: string, x: number, y: number): void;
+  unpin(name: string): void;
+  /** While dragging the layout stays warm so neighbours follow the pointer. */
+  setDragging(active: boolean): void;
+  /** Runs ticks until the budget is spent or the layout has settled; returns ticks run. */
+  step(budgetMs: number, now?: () => number): number;
+  /** Whether another step would move anything. */
+  readonly running: boolean;
+  readonly alpha: number;
+  /** x, y per node, in the order of the last setGraph. */
+  positions(): Float32Array;
+  names(): readonly string[];
+}
+
+export function createLayoutEngine(options: LayoutEngineOptions = {}): LayoutEngine {
+  const reheatAlpha = options.reheatAlpha ?? 0.15;
+  const random = options.random ?? Math.random;
+  let nodes: LayoutNode[] = [];
+  let structure: GraphStructure = { nodes: [], links: [] };
+
+  const link = forceLink<LayoutNode, LayoutLink>([])
+    .id((n) => n.name)
+    .distance((l) => 42 + (l.source as LayoutNode).radius + (l.target as LayoutNode).radius);
+  // Far-field repulsion is capped so unrelated clusters settle side by side, not in a ring.
+  const charge = forceManyBody<LayoutNode>().strength(-260).distanceMax(900).theta(0.9);
+  const collide = forceCollide<LayoutNode>((n) => n.radius + 8).iterations(1);
+  const simulation: Simulation<LayoutNode, LayoutLink> = forceSimulation<LayoutNode>([])
+    .randomSource(random)
+    .force('link', link)
+    .force('charge', charge)
+    .force('collide', collide)
+    // Weak pull to the origin keeps disconnected islands from drifting away for ever.
+    .force('x', forceX<LayoutNode>(0).strength(0.03))
+    .force('y', forceY<LayoutNode>(0).strength(0.03))
+    .stop();
+
+  const byName = () => new Map(nodes.map((n) => [n.name, n]));
+  const isRunning = () =>
+    nodes.length > 0 && (simulation.alpha() >= simulation.alphaMin() || simulation.alphaTarget() > 0);
+
+  return {
+    setGraph(inputs, links) {
+      const next: GraphStructure = { nodes: inputs.map((n) => n.name), links };
+      const first = nodes.length === 0;
+      const known = byName();
+      const unchanged =
+        !first &&
+        next.nodes.length === structure.nodes.length &&
+        next.links.length === structure.links.length &&
+        next.nodes.every((n, i) => structure.nodes[i] === n) &&
+        next.links.every((l, i) => structure.links[i]?.[0] === l[0] && structure.links[i]?.[1] === l[1]);
+      if (unchanged) {
+        for (const input of inputs) {
+          const n = known.get(input.name);
+          if (n) n.radius = input.radius;
+        }
+        return false;
+      }
+      const previous = new Map<string, { x: number; y: number }>();
+      for (const n of nodes) previous.set(n.name, { x: n.x ?? 0, y: n.y ?? 0 });
+      const seeds = placeNodes(next.nodes, links, previous, { random, spacing: first ? 30 : 45 });
+      nodes = inputs.map((input) => {
+        const existing = known.get(input.name);
+        if (existing) {
+          existing.radius = input.radius;
+          return existing;
+        }
+        const seed = seeds.get(input.name)!;
+        return { name: input.name, radius: input.radius, x: seed.x, y: seed.y, vx: 0, vy: 0 };
+      });
+      structure = next;
+      simulation.nodes(nodes);
+      link.links(links.map(([source, target]) => ({ source, target })));
+      const added = inputs.filter((input) => !known.has(input.name)).length;
+      // A first layout starts hot; later changes warm it only enough for the newcomers to settle.
+      const target = first ? 1 : Math.min(0.6, reheatAlpha + added / Math.max(nodes.length, 1));
+      simulation.alpha(Math.max(simulation.alpha(), target));
+      return true;
+    },
+    pin(name, x, y) {
+      const n = byName().get(name);
+      if (!n) return;
+      n.fx = x;
+      n.fy = y;
+      if (simulation.alpha() < 0.05) simulation.alpha(0.05);
+    },
+    unpin(name) {
+      const n = byName().get(name);
+      if (!n) return;
+      n.fx = null;
+      n.fy = null;
+      simulation.alpha(Math.max(simulation.alpha(), reheatAlpha / 2));
+    },
+    setDragging(active) {
+      simulation.alphaTarget(active ? 0.12 : 0);
+      if (active) simulation.alpha(Math.max(simulation.alpha(), 0.12));
+    },
+    step(budgetMs, now = () => performance.now()) {
+      const start = now();
+      let ticks = 0;
+      while (isRunning()) {
+        simulation.tick();
+        ticks++;
+        if (now() - start >= budgetMs) break;
+      }
+      return ticks;
+    },
+    get running() {
+      return isRunning();
+    },
+    get alpha() {
+      return simulation.alpha();
+    },
+    positions() {
+      const xy = new Float32Array(nodes.length * 2);
+      nodes.forEach((n, i) => {
+        xy[i * 2] = n.x ?? 0;
+        xy[i * 2 + 1] = n.y ?? 0;
+      });
+      return xy;
+    },
+    names() {
+      return structure.nodes;
+    },
+  };
+}

@@ -1,0 +1,72 @@
+// The graph as the web app sees it: the GraphQL types of api/src/schema.graphql, normalised at
+// the wire boundary (graph-wire.ts) so everything past it can trust names, kinds and numbers.
+
+export const COMPONENT_KINDS = ['SERVICE', 'DATABASE', 'QUEUE', 'EXTERNAL', 'AI', 'HUMAN'] as const;
+export type ComponentKind = (typeof COMPONENT_KINDS)[number];
+
+export const DEPENDENCY_KINDS = ['SYNC', 'ASYNC', 'PUBLISH', 'CONSUME', 'DATABASE'] as const;
+export type DependencyKind = (typeof DEPENDENCY_KINDS)[number];
+
+export interface Component {
+  name: string;
+  kind: ComponentKind;
+  namespace: string | null;
+  versions: string[];
+  /** 0 must never go down, 1 critical, 2 important, 3 may degrade; null when undeclared. */
+  tier: number | null;
+  owner: string | null;
+  system: string | null;
+  documented: boolean;
+  /** No span came from it: inferred from a caller's attributes only. */
+  virtual: boolean;
+  firstSeen: string | null;
+  lastSeen: string | null;
+}
+
+export interface Dependency {
+  from: string;
+  to: string;
+  kind: DependencyKind;
+  protocol: string;
+  operation: string | null;
+  calls: number;
+  errors: number;
+  p50Ms: number | null;
+  p95Ms: number | null;
+  p99Ms: number | null;
+  /** Share of the callee's errors during which the caller's span errored too (0..1). */
+  errorPropagation: number | null;
+  callsPerTrace: number | null;
+  documented: boolean;
+  firstSeen: string;
+  lastSeen: string;
+}
+
+export type Severity = 'CRITICAL' | 'HIGH' | 'MEDIUM' | 'LOW' | 'INFO';
+export type FindingStatus = 'OPEN' | 'ACKNOWLEDGED' | 'RESOLVED';
+
+export interface Finding {
+  id: string;
+  kind: string;
+  severity: Severity;
+  title: string;
+  detail: string;
+  components: string[];
+  path: string[] | null;
+  status: FindingStatus;
+  firstSeen: string;
+  lastSeen: string;
+}
+
+export interface GraphSnapshot {
+  components: Component[];
+  dependencies: Dependency[];
+  /** Dependencies dropped because an end is not among the components (counted, never silent). */
+  droppedDependencies: number;
+  receivedAt: Date;
+}
+
+export interface Point {
+  x: number;
+  y: number;
+}

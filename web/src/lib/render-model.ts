@@ -1,0 +1,147 @@
+// What the renderer draws, derived from a snapshot and the node order of the current layout
+// frame. Renderer-neutral: the SVG renderer reads it today, a canvas renderer can read it later.
+import { createEdgeWidthScale, errorLevel, type ErrorLevel } from './edge-scale.ts';
+import type { Shape } from './edge-geometry.ts';
+import { kindStyle, type KindStyle } from './kind-style.ts';
+import type { Component, ComponentKind, Dependency, GraphSnapshot } from './model.ts';
+
+export interface MapNode {
+  name: string;
+  kind: ComponentKind;
+  style: KindStyle;
+  virtual: boolean;
+  /** Tier 0 or 1: drawn with a ring, because these are what cascading risks are measured from. */
+  critical: boolean;
+  /** Position of the node in the layout frame's arrays. */
+  index: number;
+  /** Number of distinct neighbours; hubs keep their labels longest when zooming out. */
+  degree: number;
+}
+
+export interface MapEdge {
+  /** `from` and `to` JSON-encoded, unique per drawn edge. */
+  id: string;
+  from: string;
+  to: string;
+  fromIndex: number;
+  toIndex: number;
+  /** Outlines of both ends, to trim the edge to them. */
+  fromShape: Shape;
+  toShape: Shape;
+  calls: number;
+  errors: number;
+  width: number;
+  level: ErrorLevel;
+  /** Every interaction on this pair is asynchronous (message passing), drawn dashed. */
+  async: boolean;
+  /** Edges in both directions between two nodes bend apart so both stay visible. */
+  curvature: number;
+  dependencies: Dependency[];
+}
+
+export interface RenderModel {
+  nodes: MapNode[];
+  edges: MapEdge[];
+}
+
+const ASYNC_KINDS = new Set<Dependency['kind']>(['ASYNC', 'PUBLISH', 'CONSUME']);
+export const REVERSE_PAIR_CURVATURE = 0.18;
+
+export function buildRenderModel(
+  snapshot: Pick<GraphSnapshot, 'components' | 'dependencies'>,
+  index: ReadonlyMap<string, number>,
+): RenderModel {
+  const grouped = new Map<string, Dependency[]>();
+  for (const d of snapshot.dependencies) {
+    if (d.from === d.to || !index.has(d.from) || !index.has(d.to)) continue;
+    const id = JSON.stringify([d.from, d.to]);
+    const group = grouped.get(id);
+    if (group) group.push(d);
+    else grouped.set(id, [d]);
+  }
+
+  const kinds = new Map(snapshot.components.map((c) => [c.name, c.kind]));
+  const shapeOf = (name: string) => kindStyle(kinds.get(name) ?? 'SERVICE').shape;
+  let maxCalls = 0;
+  const neighbours = new Map<string, Set<string>>();
+  const touch = (a: string, b: string) => {
+    const set = neighbours.get(a);
+    if (set) set.add(b);
+    else neighbours.set(a, new Set([b]));
+  };
+  const draft: Omit<MapEdge, 'width'>[] = [];
+  for (const [id, deps] of grouped) {
+    const first = deps[0]!;
+    const calls = deps.reduce((sum, d) => sum + d.calls, 0);
+    const errors = deps.reduce((sum, d) => sum + d.errors, 0);
+    maxCalls = Math.max(maxCalls, calls);
+    touch(first.from, first.to);
+    touch(first.to, first.from);
+    draft.push({
+      id,
+      from: first.from,
+      to: first.to,
+      fromIndex: index.get(first.from)!,
+      toIndex: index.get(first.to)!,
+      fromShape: shapeOf(first.from),
+      toShape: shapeOf(first.to),
+      calls,
+      errors,
+      level: errorLevel(calls, errors),
+      async: deps.every((d) => ASYNC_KINDS.has(d.kind)),
+      curvature: grouped.has(JSON.stringify([first.to, first.from])) ? REVERSE_PAIR_CURVATURE : 0,
+      dependencies: deps,
+    });
+  }
+  const width = createEdgeWidthScale(maxCalls);
+  const edges = draft.map((e) => ({ ...e, width: width(e.calls) }));
+
+  const nodes: MapNode[] = [];
+  for (const c of snapshot.components) {
+    const i = index.get(c.name);
+    if (i === undefined) continue;
+    nodes.push({
+      name: c.name,
+      kind: c.kind,
+      style: kindStyle(c.kind),
+      virtual: c.virtual,
+      critical: c.tier !== null && c.tier <= 1,
+      index: i,
+      degree: neighbours.get(c.name)?.size ?? 0,
+    });
+  }
+  return { nodes, edges };
+}
+
+/** The selected component and everything it talks to directly, in either direction. */
+export function neighbourhood(name: string | null, edges: readonly MapEdge[]): Set<string> {
+  const related = new Set<string>();
+  if (name === null) return related;
+  related.add(name);
+  for (const e of edges) {
+    if (e.from === name) related.add(e.to);
+    if (e.to === name) related.add(e.from);
+  }
+  return related;
+}
+
+export interface ComponentDetails {
+  component: Component;
+  dependsOn: Dependency[];
+  dependents: Dependency[];
+}
+
+/** Details for the side panel, busiest interactions first. */
+export function componentDetails(
+  snapshot: Pick<GraphSnapshot, 'components' | 'dependencies'>,
+  name: string,
+): ComponentDetails | null {
+  const component = snapshot.components.find((c) => c.name === name);
+  if (!component) return null;
+  const byCalls = (a: Dependency, b: Dependency) => b.calls - a.calls || a.to.localeCompare(b.to);
+  return {
+    component,
+    dependsOn: snapshot.dependencies.filter((d) => d.from === name).sort(byCalls),
+    dependents: snapshot.dependencies.filter((d) => d.to === name).sort(byCalls),
+  };
+}

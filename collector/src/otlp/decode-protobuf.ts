@@ -193,7 +193,10 @@ function readHexBytes(reader: Reader): string {
 function readFixed64Ms(reader: Reader): number {
   const low = reader.fixed32();
   const high = reader.fixed32();
-  return high * 4294967.296 + low / 1e6;
+  // ns = high · 2^32 + low = high · 4294 · 10^6 + (high · 967296 + low); every product below stays
+  // under 2^53, so whole milliseconds and the sub-millisecond remainder are both exact.
+  const rest = high * 967296 + low;
+  return high * 4294 + Math.floor(rest / 1e6) + (rest % 1e6) / 1e6;
 }
 
 /** int64 attribute values; beyond 2^53 they lose precision, which attribute readers accept. */

@@ -1,0 +1,173 @@
+// Cypher reads behind the GraphQL resolvers. Rows are mapped to plain objects here so the
+// resolvers never see neo4j-driver types. Times are stored as epoch ms and served as ISO 8601.
+import type { Driver } from 'neo4j-driver';
+
+export interface ComponentRow {
+  name: string;
+  kind: string;
+  namespace: string | null;
+  versions: string[];
+  tier: number | null;
+  owner: string | null;
+  system: string | null;
+  documented: boolean;
+  virtual: boolean;
+  firstSeen: string | null;
+  lastSeen: string | null;
+}
+
+export interface DependencyRow {
+  from: string;
+  to: string;
+  kind: string;
+  protocol: string;
+  operation: string | null;
+  calls: number;
+  errors: number;
+  p50Ms: number | null;
+  p95Ms: number | null;
+  p99Ms: number | null;
+  errorPropagation: number | null;
+  callsPerTrace: number | null;
+  documented: boolean;
+  firstSeen: string;
+  lastSeen: string;
+  exemplarTraceIds: string[];
+}
+
+const iso = (ms: unknown): string | null => (typeof ms === 'number' ? new Date(ms).toISOString() : null);
+
+function toComponent(c: Record<string, unknown>): ComponentRow {
+  return {
+    name: c.name as string,
+    kind: c.kind as string,
+    namespace: (c.namespace as string | undefined) ?? null,
+    versions: (c.versions as string[] | undefined) ?? [],
+    tier: typeof c.tier === 'number' ? c.tier : null,
+    owner: (c.owner as string | undefined) ?? null,
+    system: (c.system as string | undefined) ?? null,
+    documented: c.documented === true,
+    virtual: c.virtual === true,
+    firstSeen: iso(c.firstSeen),
+    lastSeen: iso(c.lastSeen),
+  };
+}
+
+function toDependency(from: string, to: string, r: Record<string, unknown>): DependencyRow {
+  const num = (v: unknown): number | null => (typeof v === 'number' ? v : null);
+  return {
+    from,
+    to,
+    kind: r.kind as string,
+    protocol: r.protocol as string,
+    operation: (r.operation as string | undefined) ?? null,
+    calls: num(r.calls) ?? 0,
+    errors: num(r.errors) ?? 0,
+    p50Ms: num(r.p50Ms),
+    p95Ms: num(r.p95Ms),
+    p99Ms: num(r.p99Ms),
+    errorPropagation: num(r.errorPropagation),
+    callsPerTrace: num(r.callsPerTrace),
+    documented: r.documented === true,
+    firstSeen: iso(r.firstSeen) ?? '',
+    lastSeen: iso(r.lastSeen) ?? '',
+    exemplarTraceIds: (r.exemplarTraceIds as string[] | undefined) ?? [],
+  };
+}
+
+export function createGraphReader(driver: Driver, database: string) {
+  const read = async (cypher: string, params: Record<string, unknown> = {}) =>
+    (await driver.executeQuery(cypher, params, { database, routing: 'READ' })).records;
+
+  return {
+    async components(kind?: string | null): Promise<ComponentRow[]> {
+      const records = await read(
+        'MATCH (c:Component) WHERE $kind IS NULL OR c.kind = $kind RETURN properties(c) AS c ORDER BY c.name',
+        { kind: kind ?? null },
+      );
+      return records.map((r) => toComponent(r.get('c')));
+    },
+    async componentsByName(names: readonly string[]): Promise<ComponentRow[]> {
+      const records = await read('MATCH (c:Component) WHERE c.name IN $names RETURN properties(c) AS c', { names });
+      return records.map((r) => toComponent(r.get('c')));
+    },
+    async dependencies(kind?: string | null): Promise<DependencyRow[]> {
+      const records = await read(
+        `MATCH (a:Component)-[r:DEPENDS_ON]->(b:Component) WHERE $kind IS NULL OR r.kind = $kind
+         RETURN a.name AS from, b.name AS to, properties(r) AS r ORDER BY from, to, r.kind`,
+        { kind: kind ?? null },
+      );
+      return records.map((rec) => toDependency(rec.get('from'), rec.get('to'), rec.get('r')));
+    },
+    /** Dependencies touching any of the named components (one query for a whole GraphQL request). */
+    async dependenciesOf(names: readonly string[]): Promise<DependencyRow[]> {
+      const records = await read(
+        `MATCH (a:Component)-[r:DEPENDS_ON]->(b:Component) WHERE a.name IN $names OR b.name IN $names
+         RETURN a.name AS from, b.name AS to, properties(r) AS r ORDER BY from, to, r.kind`,
+        { names },
+      );
+      return records.map((rec) => toDependency(rec.get('from'), rec.get('to'), rec.get('r')));
+    },
+    async counts(): Promise<{ components: number; dependencies: number }> {
+      const [record] = await read(
+        'CALL () { MATCH (c:Component) RETURN count(c) AS components } CALL () { MATCH ()-[r:DEPENDS_ON]->() RETURN count(r) AS dependencies } RETURN components, dependencies',
+      );
+      return { components: record?.get('components') ?? 0, dependencies: record?.get('dependencies') ?? 0 };
+    },
+  };
+}
+
+export type GraphReader = ReturnType<typeof createGraphReader>;
+
+export interface FindingRow {
+  id: string;
+  kind: string;
+  severity: string;
+  title: string;
+  detail: string;
+  components: string[];
+  path: string[] | null;
+  status: string;
+  firstSeen: string;
+  lastSeen: string;
+}
+
+export interface FindingFilter {
+  kind?: string | null;
+  severity?: string | null;
+  status?: string | null;
+  component?: string | null;
+}
+
+export function createFindingReader(driver: Driver, database: string) {
+  return {
+    async findings(filter: FindingFilter): Promise<FindingRow[]> {
+      const { records } = await driver.executeQuery(
+        `MATCH (f:Finding)
+         WHERE ($kind IS NULL OR f.kind = $kind) AND ($severity IS NULL OR f.severity = $severity)
+           AND ($status IS NULL OR f.status = $status)
+           AND ($component IS NULL OR EXISTS { (f)-[:CONCERNS]->(:Component {name: $component}) })
+         OPTIONAL MATCH (f)-[:CONCERNS]->(c:Component)
+         WITH f, collect(c.name) AS components
+         RETURN properties(f) AS f, components ORDER BY f.severityRank, f.id`,
+        { kind: filter.kind ?? null, severity: filter.severity ?? null, status: filter.status ?? null, component: filter.component ?? null },
+        { database, routing: 'READ' },
+      );
+      return records.map((r) => {
+        const f = r.get('f') as Record<string, unknown>;
+        return {
+          id: f.id as string,
+          kind: f.kind as string,
+          severity: f.severity as string,
+          title: f.title as string,
+          detail: f.detail as string,
+          components: r.get('components') as string[],
+          path: (f.path as string[] | undefined) ?? null,
+          status: f.status as string,
+          firstSeen: iso(f.firstSeen) ?? '',
+          lastSeen: iso(f.lastSeen) ?? '',
+        };
+      });
+    },
+  };
+}

@@ -1,0 +1,34 @@
+// The API's HTTP listener: GraphQL at /graphql (subscriptions over SSE), the web app at /.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createStaticHandler } from './static-files.ts';
+import type { OrreryYoga } from './yoga.ts';
+
+export async function startApiServer(options: { yoga: OrreryYoga; host: string; port: number; webDistDir: string }): Promise<{ url: string; server: Server; close(): Promise<void> }> {
+  const serveStatic = createStaticHandler(options.webDistDir);
+  const server = createServer((req, res) => {
+    if ((req.url ?? '').startsWith('/graphql')) {
+      options.yoga(req, res);
+      return;
+    }
+    serveStatic(req, res).catch((error: Error) => {
+      if (!res.headersSent) res.writeHead(500);
+      res.end(error.message);
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(error.code === 'EADDRINUSE' ? new Error(`API port ${options.host}:${options.port} is already in use; set ORRERY_API_PORT to another port`) : error));
+    server.listen(options.port, options.host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${options.host}:${port}`,
+    server,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,49 @@
+// Starts the real platform for a suite against the shared test Neo4j, on free ports, with a
+// clean graph. Everything is real: collector, Neo4j writes, GraphQL over HTTP.
+import neo4j from 'neo4j-driver';
+import { loadConfig } from '../../../collector/src/config.ts';
+import { startPlatform, type Platform } from '../../../tools/platform.ts';
+import { freePort } from './free-port.ts';
+
+export async function clearGraph(uri: string): Promise<void> {
+  const driver = neo4j.driver(uri);
+  try {
+    await driver.executeQuery('MATCH (n) DETACH DELETE n');
+  } finally {
+    await driver.close();
+  }
+}
+
+export async function startTestPlatform(neo4jUri: string, env: Record<string, string> = {}): Promise<Platform> {
+  await clearGraph(neo4jUri);
+  const config = loadConfig({
+    NEO4J_URI: neo4jUri,
+    ORRERY_OTLP_PORT: String(await freePort()),
+    ORRERY_API_PORT: String(await freePort()),
+    ORRERY_DEMO: '0',
+    ORRERY_FLUSH_MS: '200',
+    ORRERY_PAIRING_TIMEOUT_MS: '1000',
+    ...env,
+  });
+  return startPlatform({ config, log: () => {}, demoBasePort: await freePort() });
+}
+
+export async function graphql<T = Record<string, unknown>>(apiUrl: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
+  const response = await fetch(`${apiUrl}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+  const body = (await response.json()) as { data?: T; errors?: Array<{ message: string }> };
+  if (body.errors?.length) throw new Error(`GraphQL errors: ${body.errors.map((e) => e.message).join('; ')}`);
+  return body.data!;
+}
+
+/** Polls until check passes or the timeout passes (then throws the last failure). */
+export async function eventually<T>(check: () => Promise<T>, timeoutMs = 20_000, intervalMs = 250): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await check();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((r) => setTimeout(r, intervalMs));
+    }
+  }
+}

@@ -1,0 +1,84 @@
+// The platform's composition root: the embedded Neo4j (unless NEO4J_URI is set), the collector,
+// the API with the web app, and optionally the demo estate, started in that order and stopped
+// in reverse. `npm start` (tools/start.ts) and the end-to-end tests both start it through here.
+import { join, resolve } from 'node:path';
+import { createCollector } from '../collector/src/collector.ts';
+import type { OrreryConfig } from '../collector/src/config.ts';
+import { createNeo4jDriver } from '../collector/src/store/neo4j-driver.ts';
+import { startApiServer } from '../api/src/server.ts';
+import { createOrreryPubSub, createOrreryYoga } from '../api/src/yoga.ts';
+import { createGraphReader } from '../api/src/graph/read-graph.ts';
+import { startEmbeddedNeo4j } from '../neo4j-embedded/neo4j.ts';
+import { ensureWebBuilt } from './build-web.ts';
+
+export interface Platform {
+  neo4jUri: string;
+  otlpUrl: string;
+  apiUrl: string;
+  demoServices: string[];
+  collector: ReturnType<typeof createCollector>;
+  stop(): Promise<void>;
+}
+
+export interface PlatformOptions {
+  config: OrreryConfig;
+  log?: (line: string) => void;
+  /** Bolt port of the embedded Neo4j (tests use a free one). */
+  embeddedBoltPort?: number;
+  demoBasePort?: number;
+}
+
+export async function startPlatform(options: PlatformOptions): Promise<Platform> {
+  const { config } = options;
+  const log = options.log ?? ((line: string) => console.error(`[orrery] ${line}`));
+  const stops: Array<() => Promise<void>> = [];
+  const stop = async () => {
+    for (const step of stops.reverse()) await step().catch((error: Error) => log(`while stopping: ${error.message}`));
+    stops.length = 0;
+  };
+
+  try {
+    const webDist = ensureWebBuilt(log);
+
+    let neo4jUri = config.neo4j.uri;
+    if (!neo4jUri) {
+      const dataDir = join(resolve(config.dataDir), 'neo4j');
+      log(`starting the embedded Neo4j (data in ${dataDir})`);
+      const neo4j = await startEmbeddedNeo4j({ dataDir, boltPort: options.embeddedBoltPort ?? 7687, log: (line) => log(`neo4j: ${line}`) });
+      stops.push(() => neo4j.stop());
+      neo4jUri = neo4j.uri;
+    }
+    const driver = createNeo4jDriver({ uri: neo4jUri, user: config.neo4j.user, password: config.neo4j.password });
+    stops.push(() => driver.close());
+    await driver.verifyConnectivity({ database: config.neo4j.database });
+
+    const pubsub = createOrreryPubSub();
+    const reader = createGraphReader(driver, config.neo4j.database);
+    const collector = createCollector({
+      config,
+      driver,
+      log: (line) => log(`collector: ${line}`),
+      afterFlush: async () => pubsub.publish('graphUpdated', { ...(await reader.counts()), at: new Date().toISOString() }),
+    });
+    const { otlpUrl } = await collector.start();
+    stops.push(() => collector.stop());
+
+    const yoga = createOrreryYoga({ driver, database: config.neo4j.database, pubsub });
+    const api = await startApiServer({ yoga, host: config.host, port: config.apiPort, webDistDir: await webDist });
+    stops.push(() => api.close());
+    log(`GraphQL on ${api.url}/graphql, map on ${api.url}/`);
+
+    let demoServices: string[] = [];
+    if (config.demo) {
+      const { startDemoEstate } = await import('../agents/demo/estate.ts');
+      const demo = await startDemoEstate({ otlpEndpoint: otlpUrl.replace(/\/v1\/traces$/, ''), basePort: options.demoBasePort, log: (line: string) => log(`demo: ${line}`) });
+      stops.push(() => demo.stop());
+      demoServices = demo.services;
+      log(`demo estate running: ${demoServices.join(', ')}`);
+    }
+    return { neo4jUri, otlpUrl, apiUrl: api.url, demoServices, collector, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

@@ -1,0 +1,40 @@
+// `npm start`: the whole platform with its demo estate (ORRERY_DEMO=0 for none), until Ctrl-C.
+import { ConfigError, loadConfig } from '../collector/src/config.ts';
+import { startPlatform } from './platform.ts';
+
+const startedAt = performance.now();
+let config;
+try {
+  config = loadConfig();
+} catch (error) {
+  console.error(error instanceof ConfigError ? error.message : error);
+  process.exit(2);
+}
+
+try {
+  const platform = await startPlatform({ config });
+  console.error(
+    [
+      '',
+      `Orrery is up in ${((performance.now() - startedAt) / 1000).toFixed(1)} s`,
+      `  map and GraphQL   ${platform.apiUrl}/  ${platform.apiUrl}/graphql`,
+      `  OTLP/HTTP traces  ${platform.otlpUrl}`,
+      `  Neo4j             ${platform.neo4jUri}${config.neo4j.uri ? '' : ` (embedded, data in ${config.dataDir})`}`,
+      `  demo estate       ${config.demo ? platform.demoServices.join(', ') : 'off (ORRERY_DEMO=0)'}`,
+      'Ctrl-C stops everything.',
+      '',
+    ].join('\n'),
+  );
+  let stopping = false;
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      if (stopping) return;
+      stopping = true;
+      console.error('\n[orrery] stopping…');
+      void platform.stop().then(() => process.exit(0));
+    });
+  }
+} catch (error) {
+  console.error(`[orrery] could not start: ${(error as Error).message}`);
+  process.exit(1);
+}

@@ -409,8 +409,10 @@ function waitForReady(
       clearTimeout(timer);
       outcome();
     };
-    const lastOutput = (): string =>
-      stderrTail.length > 0 ? `\n  last output:\n    ${stderrTail.join('\n    ')}` : '\n  (no output)';
+    const lastOutput = (): string => {
+      const lines = stderrTail.filter((line) => !isStackFrame(line)).slice(-15);
+      return lines.length > 0 ? `\n  last output:\n    ${lines.join('\n    ')}` : '\n  (no output)';
+    };
 
     const timer = setTimeout(() => {
       settle(() => {
@@ -486,9 +488,14 @@ function defaultNeo4jLog(): (line: string) => void {
     const level = /^\d{4}-\d\d-\d\d \S+ (DEBUG|INFO|WARN|ERROR)\b/.exec(line)?.[1];
     if (level) showing = level === 'WARN' || level === 'ERROR';
     else if (/Exception|Error\b/.test(line)) showing = true; // a Java exception outside Neo4j's log format
-    // Other lines (stack frames, launcher notes) belong to the entry above them.
-    if (showing) process.stderr.write(`[neo4j] ${line}\n`);
+    // Other lines (launcher notes, "Caused by") belong to the entry above them. Stack frames are
+    // left to a caller-supplied log: the messages carry what a user can act on.
+    if (showing && !isStackFrame(line)) process.stderr.write(`[neo4j] ${line}\n`);
   };
+}
+
+function isStackFrame(line: string): boolean {
+  return /^\s+(at |\.\.\. \d+ more)/.test(line);
 }
 
 function pushBounded(lines: string[], line: string, max: number): void {

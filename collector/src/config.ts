@@ -75,7 +75,7 @@ export function loadConfig(env: Env = process.env): OrreryConfig {
     dataDir: text('ORRERY_DATA_DIR') ?? '.orrery',
     catalogPath: text('ORRERY_CATALOG'),
     demo: flag('ORRERY_DEMO', true),
-    flushMs: integer('ORRERY_FLUSH_MS', 1000, 10, 3_600_000),
+    flushMs: integer('ORRERY_FLUSH_MS', 500, 10, 3_600_000),
     pairingTimeoutMs: integer('ORRERY_PAIRING_TIMEOUT_MS', 10_000, 10, 3_600_000),
     handoffTimeoutMs: integer('ORRERY_HANDOFF_TIMEOUT_MS', 300_000, 10, 7 * 86_400_000),
     staleAfterMs: integer('ORRERY_STALE_AFTER_MS', 7 * 86_400_000, 1000, 365 * 86_400_000),

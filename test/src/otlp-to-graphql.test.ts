@@ -22,7 +22,7 @@ function provider(serviceName: string, format: 'json' | 'protobuf') {
   const exporter = format === 'json' ? new JsonExporter({ url: platform.otlpUrl }) : new ProtoExporter({ url: platform.otlpUrl });
   return new TracerProvider({
     resource: resourceFromAttributes({ 'service.name': serviceName, 'service.version': '1.2.3', 'deployment.environment.name': 'test' }),
-    spanProcessors: [new SimpleSpanProcessor(exporter)],
+    spanProcessors: [new SimpleSpanProcessor({ exporter })],
   });
 }
 

@@ -76,8 +76,9 @@ public final class EmbeddedNeo4j {
                     .setConfig(GraphDatabaseInternalSettings.netty_server_shutdown_quiet_period, 0)
                     .build();
         } catch (RuntimeException e) {
-            System.err.println("orrery-neo4j: could not start Neo4j in " + options.home() + ": " + describe(e));
+            // Trace first, summary last: the parent reports the tail of stderr.
             e.printStackTrace(System.err);
+            System.err.println("orrery-neo4j: could not start Neo4j in " + options.home() + ": " + describe(e));
             userLog.close();
             System.exit(1);
             return;

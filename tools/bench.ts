@@ -1,0 +1,175 @@
+// `npm run bench`: ingest throughput, freshness and memory, on generated traffic shaped like a
+// real estate (collector/src/testing/estate-traffic.ts).
+//  1. Pipeline throughput on one core: decode -> classify/pair -> aggregate, protobuf and JSON.
+//  2. Freshness: a call's spans POSTed to a running collector -> its dependency visible through
+//     GraphQL (real embedded Neo4j, default flush interval).
+//  3. Peak RSS of a collector process fed a million spans a minute for a minute over OTLP/HTTP.
+// Options: --quick (shorter runs), --seconds N (length of the memory run).
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createGraphAggregator } from '../collector/src/aggregate/graph-aggregator.ts';
+import { loadConfig } from '../collector/src/config.ts';
+import { createSpanInference } from '../collector/src/inference/span-inference.ts';
+import { decodeJsonTraces } from '../collector/src/otlp/decode-json.ts';
+import { decodeProtobufTraces } from '../collector/src/otlp/decode-protobuf.ts';
+import { createNeo4jDriver } from '../collector/src/store/neo4j-driver.ts';
+import { encodeProtobufTraces } from '../collector/src/testing/encode-protobuf.ts';
+import { generateEstateTraffic } from '../collector/src/testing/estate-traffic.ts';
+import { createOrreryYoga } from '../api/src/yoga.ts';
+import { startEmbeddedNeo4j } from '../neo4j-embedded/neo4j.ts';
+import { freePort } from '../test/src/support/free-port.ts';
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const memorySeconds = Number(args[args.indexOf('--seconds') + 1]) || (quick ? 15 : 60);
+const root = join(import.meta.dirname, '..');
+
+function percentile(sorted: number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
+}
+
+function pipelineThroughput(format: 'protobuf' | 'json', bodies: Array<Uint8Array | string>, spans: number): number {
+  let now = 0;
+  const aggregator = createGraphAggregator({ maxDependencies: 1e6, maxComponents: 1e6 });
+  const inference = createSpanInference({
+    pairingTimeoutMs: 10_000, maxPendingSpans: 1e6, clock: () => now,
+    onInteraction: (i) => aggregator.addInteraction(i), onComponent: (c) => aggregator.addSighting(c), onUnconsumedMessage: (p) => aggregator.addUnconsumed(p),
+  });
+  const started = performance.now();
+  for (let i = 0; i < bodies.length; i++) {
+    const decoded = format === 'protobuf' ? decodeProtobufTraces(bodies[i] as Uint8Array) : decodeJsonTraces(bodies[i] as string);
+    inference.ingest(decoded.spans);
+    if (i % 50 === 0) {
+      now += 100;
+      inference.expire();
+      aggregator.drain();
+    }
+  }
+  now += 20_000;
+  inference.expire();
+  aggregator.drain();
+  const seconds = (performance.now() - started) / 1000;
+  const stats = inference.stats();
+  if (stats.syncPaired === 0 || stats.spans !== spans) throw new Error(`bench traffic was not processed as expected: ${JSON.stringify(stats)}`);
+  return spans / seconds;
+}
+
+async function main(): Promise<void> {
+  const report: string[] = [];
+  const line = (text: string) => {
+    console.log(text);
+    report.push(text);
+  };
+
+  // 1. Pipeline throughput, one core.
+  const { requests, spans } = generateEstateTraffic({ services: 200, traces: quick ? 20_000 : 60_000, spansPerRequest: 512, startMs: Date.now() });
+  const jsonBodies = requests.map((r) => JSON.stringify(r));
+  const protoBodies = requests.map((r) => encodeProtobufTraces(r));
+  line(`traffic: ${spans} spans in ${requests.length} requests from 200 services`);
+  for (const format of ['protobuf', 'json'] as const) {
+    const bodies = format === 'protobuf' ? protoBodies : jsonBodies;
+    pipelineThroughput(format, bodies.slice(0, 20), requests.slice(0, 20).reduce((n, r) => n + countSpans(r), 0)); // warm-up
+    const runs = [1, 2, 3].map(() => pipelineThroughput(format, bodies, spans));
+    line(`pipeline ${format.padEnd(8)} ${Math.round(Math.max(...runs)).toLocaleString('en')} spans/s on one core (best of 3; decode + pairing + aggregation)`);
+  }
+
+  // 2 and 3 need a Neo4j and a collector process.
+  const dataDir = mkdtempSync(join(tmpdir(), 'orrery-bench-'));
+  const neo4j = await startEmbeddedNeo4j({ dataDir, boltPort: await freePort(), log: () => {} });
+  const otlpPort = await freePort();
+  const collector = spawn(process.execPath, [join(root, 'collector/src/main.ts')], {
+    env: { ...process.env, NEO4J_URI: neo4j.uri, ORRERY_OTLP_PORT: String(otlpPort), ORRERY_API_PORT: String(await freePort()) },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const otlpUrl = `http://127.0.0.1:${otlpPort}/v1/traces`;
+  const driver = createNeo4jDriver({ uri: neo4j.uri, user: undefined, password: undefined });
+  try {
+    await waitFor(async () => (await fetch(otlpUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).ok);
+    const config = loadConfig({});
+    line(`collector flush interval ${config.flushMs} ms, pairing timeout ${config.pairingTimeoutMs} ms`);
+
+    // 2. Freshness.
+    const yoga = createOrreryYoga({ driver, database: 'neo4j' });
+    const samples: number[] = [];
+    for (let i = 0; i < (quick ? 15 : 40); i++) {
+      const caller = `fresh-caller-${i}`;
+      const { requests: pair } = freshPair(caller, `fresh-callee-${i}`);
+      const sent = performance.now();
+      for (const body of pair) await fetch(otlpUrl, { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body: encodeProtobufTraces(body) });
+      for (;;) {
+        const response = await yoga.fetch('http://bench/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: `{ service(name: "${caller}") { dependsOn { to } } }` }) });
+        const data = (await response.json()) as { data?: { service: { dependsOn: unknown[] } | null } };
+        if ((data.data?.service?.dependsOn.length ?? 0) > 0) break;
+        if (performance.now() - sent > 10_000) throw new Error('freshness sample did not appear within 10 s');
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      samples.push(performance.now() - sent);
+      await new Promise((r) => setTimeout(r, 50 + Math.random() * 200));
+    }
+    samples.sort((a, b) => a - b);
+    line(`freshness (span received -> dependency in GraphQL) p50 ${Math.round(percentile(samples, 0.5))} ms, p95 ${Math.round(percentile(samples, 0.95))} ms over ${samples.length} calls`);
+
+    // 3. Memory at a million spans a minute.
+    const perSecond = Math.round(1_000_000 / 60);
+    let peakRssKb = 0;
+    let sentSpans = 0;
+    let refused = 0;
+    const sampler = setInterval(() => {
+      const status = readFileSync(`/proc/${collector.pid}/status`, 'utf8');
+      peakRssKb = Math.max(peakRssKb, Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0));
+    }, 250);
+    const memoryStart = performance.now();
+    for (let second = 0; second < memorySeconds; second++) {
+      const tick = performance.now();
+      const traffic = generateEstateTraffic({ services: 200, traces: Math.round(perSecond / 11.9), spansPerRequest: 512, startMs: Date.now(), seed: second + 1 });
+      const bodies = traffic.requests.map((r) => encodeProtobufTraces(r));
+      const results = await Promise.all(bodies.map((body) => fetch(otlpUrl, { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body })));
+      refused += results.filter((r) => !r.ok).length;
+      sentSpans += traffic.spans;
+      const wait = 1000 - (performance.now() - tick);
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    }
+    clearInterval(sampler);
+    const rate = sentSpans / ((performance.now() - memoryStart) / 60_000);
+    line(`memory: collector peak RSS ${Math.round(peakRssKb / 1024)} MB while receiving ${Math.round(rate).toLocaleString('en')} spans/min for ${memorySeconds} s (${sentSpans.toLocaleString('en')} spans, ${refused} requests refused)`);
+  } finally {
+    collector.kill('SIGTERM');
+    await new Promise((r) => collector.once('exit', r));
+    await driver.close();
+    await neo4j.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+function countSpans(request: Record<string, unknown>): number {
+  return (request.resourceSpans as Array<{ scopeSpans: Array<{ spans: unknown[] }> }>).reduce((n, rs) => n + rs.scopeSpans.reduce((m, ss) => m + ss.spans.length, 0), 0);
+}
+
+/** One CLIENT -> SERVER call, each half in its own request. */
+function freshPair(caller: string, callee: string) {
+  const traceId = crypto.randomUUID().replaceAll('-', '');
+  const clientId = traceId.slice(0, 16);
+  const now = BigInt(Date.now()) * 1_000_000n;
+  const span = (spanId: string, kind: number, parent?: string) => ({
+    traceId, spanId, ...(parent ? { parentSpanId: parent } : {}), name: 'GET', kind,
+    startTimeUnixNano: String(now), endTimeUnixNano: String(now + 5_000_000n), attributes: [{ key: 'http.request.method', value: { stringValue: 'GET' } }],
+  });
+  const request = (service: string, s: unknown) => ({ resourceSpans: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: service } }] }, scopeSpans: [{ spans: [s] }] }] });
+  return { requests: [request(caller, span(clientId, 3)), request(callee, span(traceId.slice(16), 2, clientId))] };
+}
+
+async function waitFor(check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check().catch(() => false)) return;
+    if (Date.now() > deadline) throw new Error('timed out waiting for the collector');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+main().catch((error: Error) => {
+  console.error(`[bench] ${error.stack ?? error.message}`);
+  process.exit(1);
+});

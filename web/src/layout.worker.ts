@@ -1,5 +1,5 @@
 // Runs the force layout off the main thread and posts positions back; the page only renders.
-import { createLayoutEngine } from './lib/layout-engine.ts';
+import { LARGE_GRAPH, createLayoutEngine } from './lib/layout-engine.ts';
 import type { LayoutFrameMessage, LayoutRequest } from './lib/layout-protocol.ts';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
@@ -7,8 +7,18 @@ const engine = createLayoutEngine();
 /** Ticks run per batch until this much time is spent, leaving the rest of a 60 Hz frame idle. */
 const BATCH_BUDGET_MS = 10;
 const FRAME_MS = 16;
+/** Large graphs post less often: each frame costs the page far more to draw than to receive. */
+const LARGE_POST_MS = 50;
+/**
+ * A first layout of a large graph is settled silently for up to this long (or until it has
+ * cooled this far): the explosion out of the seed positions says nothing to the user.
+ */
+const WARM_UP_MS = 1500;
+const WARM_UP_ALPHA = 0.35;
 let version = 0;
 let scheduled = false;
+let warmUntil = 0;
+let lastPostAt = 0;
 
 function post(tickMs: number): void {
   const xy = engine.positions();
@@ -20,8 +30,14 @@ function loop(): void {
   scheduled = false;
   const started = performance.now();
   const ticks = engine.step(BATCH_BUDGET_MS);
-  const elapsed = performance.now() - started;
-  post(ticks > 0 ? elapsed / ticks : 0);
+  const now = performance.now();
+  const elapsed = now - started;
+  const warming = now < warmUntil && engine.alpha > WARM_UP_ALPHA;
+  const postEvery = engine.names().length > LARGE_GRAPH ? LARGE_POST_MS : 0;
+  if (!engine.running || (!warming && now - lastPostAt >= postEvery)) {
+    post(ticks > 0 ? elapsed / ticks : 0);
+    lastPostAt = now;
+  }
   if (engine.running) {
     scheduled = true;
     setTimeout(loop, Math.max(0, FRAME_MS - elapsed));
@@ -39,7 +55,9 @@ scope.addEventListener('message', (event: MessageEvent<LayoutRequest>) => {
   switch (request.type) {
     case 'graph': {
       version = request.version;
+      const first = engine.names().length === 0;
       const changed = engine.setGraph(request.nodes, request.links);
+      if (first && request.nodes.length > LARGE_GRAPH) warmUntil = performance.now() + WARM_UP_MS;
       // Even an unchanged graph gets one frame, so the page learns the order of this version.
       if (changed) wake();
       else post(0);

@@ -15,8 +15,11 @@ export function labelMinDegree(k: number, degrees: readonly number[]): number {
   // Keep roughly the busiest 2% (zoomed quite far out) to 10% (nearly readable).
   const share = k >= 0.5 ? 0.1 : 0.02;
   const sorted = [...degrees].sort((a, b) => b - a);
-  const cut = sorted[Math.max(0, Math.floor(sorted.length * share) - 1)] ?? 0;
-  return Math.max(cut, 1);
+  const keep = Math.max(1, Math.floor(sorted.length * share));
+  const cut = sorted[keep - 1] ?? 0;
+  // When many nodes tie at the cut, taking them all would label far more than the share.
+  const tied = sorted[keep] === cut;
+  return Math.max(tied ? cut + 1 : cut, 1);
 }
 
 /** Bucketed zoom so the threshold, and the labels, change at a few steps rather than every wheel tick. */
@@ -26,4 +29,41 @@ export function zoomBand(k: number): number {
   if (k >= 0.35) return 0.35;
   if (k >= 0.25) return 0.25;
   return 0;
+}
+
+export interface LabelView {
+  /** Screen = world * k + (x, y). */
+  x: number;
+  y: number;
+  k: number;
+  width: number;
+  height: number;
+}
+
+/**
+ * Names whose label to draw: the selection and its neighbours always, otherwise components with
+ * at least `minDegree` neighbours that are on screen (with a margin, so a short pan does not
+ * reveal unlabelled nodes).
+ */
+export function labelledComponents(
+  nodes: readonly { name: string; index: number; degree: number }[],
+  xy: Float32Array,
+  view: LabelView,
+  minDegree: number,
+  always: ReadonlySet<string>,
+): Set<string> {
+  const labelled = new Set(always);
+  if (minDegree === Infinity) return labelled;
+  const margin = 0.5;
+  const left = -view.width * margin;
+  const right = view.width * (1 + margin);
+  const top = -view.height * margin;
+  const bottom = view.height * (1 + margin);
+  for (const n of nodes) {
+    if (n.degree < minDegree) continue;
+    const sx = (xy[n.index * 2] ?? 0) * view.k + view.x;
+    const sy = (xy[n.index * 2 + 1] ?? 0) * view.k + view.y;
+    if (sx >= left && sx <= right && sy >= top && sy <= bottom) labelled.add(n.name);
+  }
+  return labelled;
 }

@@ -36,6 +36,8 @@ export interface LayoutClient {
 
 export interface LayoutClientOptions {
   requestFrame?: (run: () => void) => unknown;
+  setTimer?: (run: () => void, ms: number) => unknown;
+  now?: () => number;
 }
 
 export function createLayoutClient(
@@ -44,6 +46,10 @@ export function createLayoutClient(
   options: LayoutClientOptions = {},
 ): LayoutClient {
   const requestFrame = options.requestFrame ?? ((run) => requestAnimationFrame(run));
+  const setTimer = options.setTimer ?? ((run, ms) => setTimeout(run, ms));
+  const now = options.now ?? (() => performance.now());
+  /** When drawing a frame costs C ms, the next one waits C ms: the page stays at least half idle. */
+  let readyAt = 0;
   let version = 0;
   let current: LayoutOrder | null = null;
   const pending = new Map<number, LayoutOrder>();
@@ -64,13 +70,20 @@ export function createLayoutClient(
     latest = { order: current, xy: message.xy, alpha: message.alpha, running: message.running, tickMs: message.tickMs };
     if (!frameRequested) {
       frameRequested = true;
-      requestFrame(() => {
-        frameRequested = false;
-        if (destroyed || !latest) return;
-        const frame = latest;
-        latest = null;
-        onFrame(frame);
-      });
+      const deliver = () =>
+        requestFrame(() => {
+          frameRequested = false;
+          if (destroyed || !latest) return;
+          const frame = latest;
+          latest = null;
+          const started = now();
+          onFrame(frame);
+          const finished = now();
+          readyAt = finished + (finished - started);
+        });
+      const wait = readyAt - now();
+      if (wait > 0) setTimer(deliver, wait);
+      else deliver();
     }
   });
 

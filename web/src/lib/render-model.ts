@@ -28,15 +28,17 @@ export interface MapEdge {
   /** Outlines of both ends, to trim the edge to them. */
   fromShape: Shape;
   toShape: Shape;
-  calls: number;
-  errors: number;
+  /**
+   * Stroke width in world units for the calls summed over every dependency on this pair,
+   * rounded so small traffic changes leave the edge untouched. Counts themselves are read from
+   * the snapshot (side panel), never from here: an unchanged drawing keeps its old object.
+   */
   width: number;
   level: ErrorLevel;
   /** Every interaction on this pair is asynchronous (message passing), drawn dashed. */
   async: boolean;
   /** Edges in both directions between two nodes bend apart so both stay visible. */
   curvature: number;
-  dependencies: Dependency[];
 }
 
 export interface RenderModel {
@@ -47,9 +49,14 @@ export interface RenderModel {
 const ASYNC_KINDS = new Set<Dependency['kind']>(['ASYNC', 'PUBLISH', 'CONSUME']);
 export const REVERSE_PAIR_CURVATURE = 0.18;
 
+/**
+ * Nodes and edges that draw exactly as in `previous` are returned as the same objects, so a
+ * poll that only moved call counts leaves the renderer's each-blocks with nothing to do.
+ */
 export function buildRenderModel(
   snapshot: Pick<GraphSnapshot, 'components' | 'dependencies'>,
   index: ReadonlyMap<string, number>,
+  previous?: RenderModel,
 ): RenderModel {
   const grouped = new Map<string, Dependency[]>();
   for (const d of snapshot.dependencies) {
@@ -69,7 +76,7 @@ export function buildRenderModel(
     if (set) set.add(b);
     else neighbours.set(a, new Set([b]));
   };
-  const draft: Omit<MapEdge, 'width'>[] = [];
+  const draft: (Omit<MapEdge, 'width'> & { calls: number })[] = [];
   for (const [id, deps] of grouped) {
     const first = deps[0]!;
     const calls = deps.reduce((sum, d) => sum + d.calls, 0);
@@ -86,21 +93,25 @@ export function buildRenderModel(
       fromShape: shapeOf(first.from),
       toShape: shapeOf(first.to),
       calls,
-      errors,
       level: errorLevel(calls, errors),
       async: deps.every((d) => ASYNC_KINDS.has(d.kind)),
       curvature: grouped.has(JSON.stringify([first.to, first.from])) ? REVERSE_PAIR_CURVATURE : 0,
-      dependencies: deps,
     });
   }
   const width = createEdgeWidthScale(maxCalls);
-  const edges = draft.map((e) => ({ ...e, width: width(e.calls) }));
+  const previousEdges = new Map(previous?.edges.map((e) => [e.id, e]));
+  const edges = draft.map(({ calls, ...e }) => {
+    const next: MapEdge = { ...e, width: Math.round(width(calls) * 4) / 4 };
+    const before = previousEdges.get(e.id);
+    return before && sameEdgeDrawing(before, next) ? before : next;
+  });
+  const previousNodes = new Map(previous?.nodes.map((n) => [n.name, n]));
 
   const nodes: MapNode[] = [];
   for (const c of snapshot.components) {
     const i = index.get(c.name);
     if (i === undefined) continue;
-    nodes.push({
+    const next: MapNode = {
       name: c.name,
       kind: c.kind,
       style: kindStyle(c.kind),
@@ -108,9 +119,37 @@ export function buildRenderModel(
       critical: c.tier !== null && c.tier <= 1,
       index: i,
       degree: neighbours.get(c.name)?.size ?? 0,
-    });
+    };
+    const before = previousNodes.get(c.name);
+    nodes.push(before && sameNodeDrawing(before, next) ? before : next);
   }
   return { nodes, edges };
+}
+
+function sameNodeDrawing(a: MapNode, b: MapNode): boolean {
+  return a.kind === b.kind && a.virtual === b.virtual && a.critical === b.critical && a.index === b.index && a.degree === b.degree;
+}
+
+function sameEdgeDrawing(a: MapEdge, b: MapEdge): boolean {
+  return (
+    a.fromIndex === b.fromIndex &&
+    a.toIndex === b.toIndex &&
+    a.fromShape === b.fromShape &&
+    a.toShape === b.toShape &&
+    a.width === b.width &&
+    a.level === b.level &&
+    a.async === b.async &&
+    a.curvature === b.curvature
+  );
+}
+
+/** A builder that remembers its last model, to hand unchanged nodes and edges back as they were. */
+export function createRenderModelBuilder(): (
+  snapshot: Pick<GraphSnapshot, 'components' | 'dependencies'>,
+  index: ReadonlyMap<string, number>,
+) => RenderModel {
+  let last: RenderModel | undefined;
+  return (snapshot, index) => (last = buildRenderModel(snapshot, index, last));
 }
 
 /** The selected component and everything it talks to directly, in either direction. */

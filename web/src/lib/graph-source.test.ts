@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { createPollingGraphSource, type GraphListener } from './graph-source.ts';
+import { component } from './test-builders.ts';
+
+function harness(bodies: (string | Error)[]) {
+  const timers: (() => void)[] = [];
+  const requests: unknown[] = [];
+  const events: string[] = [];
+  const source = createPollingGraphSource({
+    intervalMs: 2000,
+    clock: () => new Date('2025-01-01T00:00:00Z'),
+    setTimer: (run) => timers.push(run),
+    clearTimer: () => {},
+    fetch: (async (_url: string, init: RequestInit) => {
+      requests.push(JSON.parse(String(init.body)));
+      const next = bodies.shift() ?? new Error('no more bodies');
+      if (next instanceof Error) throw next;
+      return new Response(next, { status: 200 });
+    }) as typeof fetch,
+  });
+  const listener: GraphListener = {
+    snapshot: (s) => events.push(`snapshot ${s.components.length}`),
+    unchanged: () => events.push('unchanged'),
+    error: (e) => events.push(`error ${e.message}`),
+  };
+  const settle = () => new Promise((r) => setTimeout(r, 0));
+  return { source, listener, timers, requests, events, settle };
+}
+
+const body = (n: number) =>
+  JSON.stringify({ data: { components: Array.from({ length: n }, (_, i) => component(`c${i}`)), dependencies: [] } });
+
+describe('createPollingGraphSource', () => {
+  it('posts the map query and delivers a snapshot, then polls again', async () => {
+    const h = harness([body(2), body(2), body(3)]);
+    h.source.start(h.listener);
+    await h.settle();
+    expect(h.events).toEqual(['snapshot 2']);
+    expect(h.requests[0]).toMatchObject({ query: expect.stringContaining('dependencies') });
+    h.timers.shift()!();
+    await h.settle();
+    h.timers.shift()!();
+    await h.settle();
+    expect(h.events).toEqual(['snapshot 2', 'unchanged', 'snapshot 3']);
+  });
+
+  it('keeps polling after the API fails', async () => {
+    const h = harness([new Error('connection refused'), body(1)]);
+    h.source.start(h.listener);
+    await h.settle();
+    h.timers.shift()!();
+    await h.settle();
+    expect(h.events).toEqual(['error connection refused', 'snapshot 1']);
+  });
+
+  it('stops scheduling once stopped', async () => {
+    const h = harness([body(1)]);
+    const stop = h.source.start(h.listener);
+    stop();
+    await h.settle();
+    expect(h.events).toEqual([]);
+    expect(h.timers).toHaveLength(0);
+  });
+});

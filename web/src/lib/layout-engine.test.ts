@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { createLayoutEngine } from './layout-engine.ts';
+
+function seeded(seed = 1) {
+  let s = seed;
+  return () => ((s = (s * 16807) % 2147483647) - 1) / 2147483646;
+}
+
+const nodes = (...names: string[]) => names.map((name) => ({ name, radius: 13 }));
+
+function settle(engine: ReturnType<typeof createLayoutEngine>) {
+  let ticks = 0;
+  while (engine.running && ticks < 2000) ticks += engine.step(1000);
+  return ticks;
+}
+
+function positionsByName(engine: ReturnType<typeof createLayoutEngine>) {
+  const xy = engine.positions();
+  return new Map(engine.names().map((n, i) => [n, { x: xy[i * 2]!, y: xy[i * 2 + 1]! }]));
+}
+
+describe('createLayoutEngine', () => {
+  it('settles a graph and then stops', () => {
+    const engine = createLayoutEngine({ random: seeded() });
+    engine.setGraph(nodes('a', 'b', 'c'), [['a', 'b'], ['b', 'c']]);
+    expect(engine.running).toBe(true);
+    expect(settle(engine)).toBeGreaterThan(0);
+    expect(engine.running).toBe(false);
+  });
+
+  it('does not wake the layout when a poll brings the same graph', () => {
+    const engine = createLayoutEngine({ random: seeded() });
+    engine.setGraph(nodes('a', 'b'), [['a', 'b']]);
+    settle(engine);
+    const before = positionsByName(engine);
+    expect(engine.setGraph(nodes('a', 'b'), [['a', 'b']])).toBe(false);
+    expect(engine.running).toBe(false);
+    expect(positionsByName(engine)).toEqual(before);
+  });
+
+  it('keeps existing components in place when one is added, and seeds it beside its neighbour', () => {
+    const engine = createLayoutEngine({ random: seeded() });
+    const names = ['storefront', 'checkout', 'payments', 'pricing', 'inventory'];
+    engine.setGraph(nodes(...names), [['storefront', 'checkout'], ['checkout', 'payments'], ['checkout', 'pricing'], ['storefront', 'inventory']]);
+    settle(engine);
+    const before = positionsByName(engine);
+    const changed = engine.setGraph(nodes(...names, 'recommendations'), [
+      ['storefront', 'checkout'], ['checkout', 'payments'], ['checkout', 'pricing'], ['storefront', 'inventory'], ['storefront', 'recommendations'],
+    ]);
+    expect(changed).toBe(true);
+    const seededAt = positionsByName(engine);
+    for (const name of names) expect(seededAt.get(name)).toEqual(before.get(name));
+    const s = before.get('storefront')!;
+    const r = seededAt.get('recommendations')!;
+    expect(Math.hypot(r.x - s.x, r.y - s.y)).toBeLessThan(80);
+    // A gentle reheat: after settling again the old components have barely moved.
+    expect(engine.alpha).toBeLessThan(0.5);
+    settle(engine);
+    const after = positionsByName(engine);
+    for (const name of names) {
+      const a = after.get(name)!;
+      const b = before.get(name)!;
+      expect(Math.hypot(a.x - b.x, a.y - b.y)).toBeLessThan(60);
+    }
+  });
+
+  it('holds a pinned component where the user dropped it', () => {
+    const engine = createLayoutEngine({ random: seeded() });
+    engine.setGraph(nodes('a', 'b'), [['a', 'b']]);
+    settle(engine);
+    engine.pin('a', 400, -250);
+    settle(engine);
+    expect(positionsByName(engine).get('a')).toEqual({ x: 400, y: -250 });
+  });
+});

@@ -34,10 +34,12 @@ export function createCollector(options: CollectorOptions) {
     onInteraction: (interaction) => aggregator.addInteraction(interaction),
     onComponent: (sighting) => aggregator.addSighting(sighting),
     onUnconsumedMessage: (publish) => aggregator.addUnconsumed(publish),
+    onWorkflowRun: (run) => aggregator.addWorkflowRun(run),
   });
+  const writer = createGraphWriter(driver, config.neo4j.database);
   const flushLoop = createFlushLoop({
     aggregator,
-    writer: createGraphWriter(driver, config.neo4j.database),
+    writer,
     flushMs: config.flushMs,
     beforeFlush: () => inference.expire(),
     afterFlush: options.afterFlush,
@@ -57,6 +59,7 @@ export function createCollector(options: CollectorOptions) {
     /** Creates the schema, then listens for OTLP. Resolves with the traces URL. */
     async start(): Promise<{ otlpUrl: string }> {
       await ensureSchema(driver, config.neo4j.database);
+      await writer.warmUp();
       server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => receiver.handle(req, res));
       await new Promise<void>((resolve, reject) => {
         server!.once('error', (error: NodeJS.ErrnoException) =>

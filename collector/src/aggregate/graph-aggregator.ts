@@ -4,6 +4,7 @@
 // into the next one without losing or double-counting anything. Memory is bounded by the
 // number of distinct edges, not by the span rate.
 import type { ComponentKind, ComponentRef, ComponentSighting, DependencyKind, Interaction } from '../model/interaction.ts';
+import type { WorkflowRun } from '../inference/workflow-tracker.ts';
 import { addSample, mergeCounts, type LatencyCounts } from './latency-histogram.ts';
 
 export interface ComponentDelta {
@@ -41,14 +42,30 @@ export interface DependencyDelta {
   unconsumed: number;
 }
 
+export interface WorkflowDelta {
+  /** entry + operation: the MERGE key. */
+  key: string;
+  entry: string;
+  operation: string;
+  runs: number;
+  failedRuns: number;
+  manualRuns: number;
+  /** Unhandled error paths, keyed by the path itself. */
+  unhandled: Array<{ key: string; path: string[]; count: number; exemplarTraceIds: string[] }>;
+  exemplarTraceIds: string[];
+  lastSeenMs: number;
+}
+
 export interface GraphDelta {
   components: ComponentDelta[];
   dependencies: DependencyDelta[];
+  workflows: WorkflowDelta[];
 }
 
 export interface GraphAggregatorStats {
   pendingComponents: number;
   pendingDependencies: number;
+  pendingWorkflows: number;
   /** Interactions refused because the pending set was full (Neo4j away too long). */
   droppedInteractions: number;
 }
@@ -66,7 +83,31 @@ interface PendingDependency extends DependencyDelta {
 export function createGraphAggregator(options: { maxDependencies: number; maxComponents: number }) {
   let components = new Map<string, ComponentDelta>();
   let dependencies = new Map<string, PendingDependency>();
+  let workflows = new Map<string, WorkflowDelta>();
   let droppedInteractions = 0;
+
+  function workflowFor(entry: string, operation: string, timeUnixMs: number): WorkflowDelta | undefined {
+    const key = `${entry} ${operation}`;
+    let w = workflows.get(key);
+    if (!w) {
+      if (workflows.size >= options.maxDependencies) return undefined;
+      w = { key, entry, operation, runs: 0, failedRuns: 0, manualRuns: 0, unhandled: [], exemplarTraceIds: [], lastSeenMs: timeUnixMs };
+      workflows.set(key, w);
+    }
+    w.lastSeenMs = Math.max(w.lastSeenMs, timeUnixMs);
+    return w;
+  }
+
+  function addUnhandled(w: WorkflowDelta, path: string[], count: number, traceIds: string[]): void {
+    const key = path.join(' > ');
+    let u = w.unhandled.find((x) => x.key === key);
+    if (!u) {
+      u = { key, path, count: 0, exemplarTraceIds: [] };
+      w.unhandled.push(u);
+    }
+    u.count += count;
+    for (const t of traceIds) remember(u.exemplarTraceIds, t);
+  }
 
   function noteComponent(ref: ComponentRef, timeUnixMs: number, extra?: ComponentSighting): boolean {
     let c = components.get(ref.name);
@@ -153,6 +194,19 @@ export function createGraphAggregator(options: { maxDependencies: number; maxCom
       d.unconsumed++;
     },
 
+    addWorkflowRun(run: WorkflowRun): void {
+      const w = workflowFor(run.entry, run.operation, run.timeUnixMs);
+      if (!w) {
+        droppedInteractions++;
+        return;
+      }
+      w.runs++;
+      if (run.failed) w.failedRuns++;
+      if (run.manual) w.manualRuns++;
+      if (run.failed || run.manual) remember(w.exemplarTraceIds, run.traceId);
+      if (run.unhandledErrorPath) addUnhandled(w, run.unhandledErrorPath, 1, [run.traceId]);
+    },
+
     /** Takes everything gathered since the last drain. */
     drain(): GraphDelta {
       const delta: GraphDelta = {
@@ -161,9 +215,11 @@ export function createGraphAggregator(options: { maxDependencies: number; maxCom
           ...d,
           exemplarTraceIds: [...errorExemplars, ...d.exemplarTraceIds].slice(0, MAX_EXEMPLARS),
         })),
+        workflows: [...workflows.values()],
       };
       components = new Map();
       dependencies = new Map();
+      workflows = new Map();
       return delta;
     },
 
@@ -196,10 +252,22 @@ export function createGraphAggregator(options: { maxDependencies: number; maxCom
         d.operation ??= r.operation;
         for (const t of r.exemplarTraceIds) if (d.exemplarTraceIds.length < MAX_EXEMPLARS && !d.exemplarTraceIds.includes(t)) d.exemplarTraceIds.push(t);
       }
+      for (const r of delta.workflows) {
+        const w = workflowFor(r.entry, r.operation, r.lastSeenMs);
+        if (!w) {
+          droppedInteractions += r.runs;
+          continue;
+        }
+        w.runs += r.runs;
+        w.failedRuns += r.failedRuns;
+        w.manualRuns += r.manualRuns;
+        for (const t of r.exemplarTraceIds) remember(w.exemplarTraceIds, t);
+        for (const u of r.unhandled) addUnhandled(w, u.path, u.count, u.exemplarTraceIds);
+      }
     },
 
     stats(): GraphAggregatorStats {
-      return { pendingComponents: components.size, pendingDependencies: dependencies.size, droppedInteractions };
+      return { pendingComponents: components.size, pendingDependencies: dependencies.size, pendingWorkflows: workflows.size, droppedInteractions };
     },
   };
 }

@@ -34,6 +34,7 @@ interface Fixture {
     dependencies: ExpectedDependency[];
     components?: Array<{ name: string; kind: string; virtual: boolean }>;
     stats?: Record<string, number>;
+    workflows?: Array<{ entry: string; operation: string; runs: number; failedRuns: number; manualRuns: number; unhandled: string[][] }>;
   };
 }
 
@@ -47,6 +48,7 @@ export function runScenario(requests: unknown[], pairingTimeoutMs = 10_000) {
     onInteraction: (i) => aggregator.addInteraction(i),
     onComponent: (c) => aggregator.addSighting(c),
     onUnconsumedMessage: (p) => aggregator.addUnconsumed(p),
+    onWorkflowRun: (run) => aggregator.addWorkflowRun(run),
   });
   for (const request of requests) {
     const decoded = decodeJsonTraces(JSON.stringify(request));
@@ -87,6 +89,10 @@ describe('span inference scenarios', () => {
       }
       for (const want of fixture.expect.components ?? []) {
         expect(delta.components.find((c) => c.name === want.name), want.name).toMatchObject(want);
+      }
+      if (fixture.expect.workflows) {
+        const workflows = delta.workflows.map((w) => ({ entry: w.entry, operation: w.operation, runs: w.runs, failedRuns: w.failedRuns, manualRuns: w.manualRuns, unhandled: w.unhandled.map((u) => u.path) }));
+        expect(workflows).toEqual(fixture.expect.workflows);
       }
       for (const [name, value] of Object.entries(fixture.expect.stats ?? {})) {
         expect(stats[name as keyof typeof stats], name).toBe(value);

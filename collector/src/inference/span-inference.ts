@@ -14,6 +14,7 @@ import type { ComponentRef, ComponentSighting, Interaction } from '../model/inte
 import { classifySpan } from './classify-span.ts';
 import { createPairingStore, type PairingStoreStats } from './pairing-store.ts';
 import { createRecentIds } from './recent-ids.ts';
+import { createWorkflowTracker, type WorkflowRun } from './workflow-tracker.ts';
 
 export interface SpanInferenceOptions {
   /** How long a half waits for its partner (ORRERY_PAIRING_TIMEOUT_MS). */
@@ -25,6 +26,8 @@ export interface SpanInferenceOptions {
   onComponent: (sighting: ComponentSighting) => void;
   /** A published message no consumer was seen to take within the pairing timeout. */
   onUnconsumedMessage?: (publish: Interaction) => void;
+  /** A workflow run (trace from an entry point) whose window closed: how it ended. */
+  onWorkflowRun?: (run: WorkflowRun) => void;
 }
 
 export interface SpanInferenceStats {
@@ -46,6 +49,7 @@ export interface SpanInferenceStats {
   /** Consumer spans without a destination name: no CONSUME edge can be named. */
   consumersWithoutDestination: number;
   stores: Record<'clients' | 'servers' | 'producers' | 'consumers', PairingStoreStats>;
+  workflows: { pendingTraces: number; droppedTraces: number; tracesWithoutRoot: number };
 }
 
 interface ProducerHalf {
@@ -78,6 +82,13 @@ export function createSpanInference(options: SpanInferenceOptions) {
   const seenSpans = createRecentIds({ windowMs: options.pairingTimeoutMs * 2, maxIds: options.maxPendingSpans * 4, clock });
   // Database, AI and messaging spans, whose HTTP CLIENT children are their transport, not a second dependency.
   const semanticSpans = createRecentIds({ windowMs: options.pairingTimeoutMs * 2, maxIds: options.maxPendingSpans * 2, clock });
+
+  const workflows = createWorkflowTracker({
+    windowMs: options.pairingTimeoutMs,
+    maxTraces: options.maxPendingSpans,
+    clock,
+    onRun: (run) => options.onWorkflowRun?.(run),
+  });
 
   const clients = createPairingStore<Span>({
     ...storeOptions,
@@ -164,6 +175,7 @@ export function createSpanInference(options: SpanInferenceOptions) {
       return;
     }
     counts.spans++;
+    workflows.observe(span);
     const role = classifySpan(span);
     switch (role.role) {
       case 'client': {
@@ -252,6 +264,7 @@ export function createSpanInference(options: SpanInferenceOptions) {
       servers.expire();
       producers.expire();
       consumers.expire();
+      workflows.expire();
     },
     /** Resolves every waiting half now, as if its timeout had passed (shutdown). */
     expireAll(): void {
@@ -259,11 +272,13 @@ export function createSpanInference(options: SpanInferenceOptions) {
       servers.expireAll();
       producers.expireAll();
       consumers.expireAll();
+      workflows.expireAll();
     },
     stats(): SpanInferenceStats {
       return {
         ...counts,
         stores: { clients: clients.stats(), servers: servers.stats(), producers: producers.stats(), consumers: consumers.stats() },
+        workflows: workflows.stats(),
       };
     },
   };

@@ -37,7 +37,7 @@ export function createFlushLoop(options: FlushLoopOptions) {
   async function flushOnce(): Promise<void> {
     options.beforeFlush?.();
     const delta = options.aggregator.drain();
-    if (delta.components.length === 0 && delta.dependencies.length === 0) return;
+    if (delta.components.length === 0 && delta.dependencies.length === 0 && delta.workflows.length === 0) return;
     const started = performance.now();
     try {
       await options.writer.write(delta);
@@ -58,6 +58,9 @@ export function createFlushLoop(options: FlushLoopOptions) {
     stats.componentsWritten += delta.components.length;
     stats.dependenciesWritten += delta.dependencies.length;
     stats.lastFlushMs = performance.now() - started;
+    if (stats.lastFlushMs > 5 * options.flushMs) {
+      options.log(`slow write: ${delta.dependencies.length} dependencies took ${Math.round(stats.lastFlushMs)} ms (flush interval ${options.flushMs} ms)`);
+    }
     await options.afterFlush?.(delta);
   }
 

@@ -53,6 +53,24 @@ UNWIND $rows AS q
 MATCH ()-[r:DEPENDS_ON]->() WHERE elementId(r) = q.id
 SET r.p50Ms = q.p50Ms, r.p95Ms = q.p95Ms, r.p99Ms = q.p99Ms`;
 
+const MERGE_WORKFLOWS = `
+UNWIND $rows AS w
+MERGE (f:Workflow {key: w.key})
+  ON CREATE SET f.entry = w.entry, f.operation = w.operation, f.runs = 0, f.failedRuns = 0, f.manualRuns = 0,
+                f.exemplarTraceIds = [], f.lastSeen = toInteger(w.lastSeenMs)
+SET f.runs = f.runs + toInteger(w.runs),
+    f.failedRuns = f.failedRuns + toInteger(w.failedRuns),
+    f.manualRuns = f.manualRuns + toInteger(w.manualRuns),
+    f.lastSeen = CASE WHEN toInteger(w.lastSeenMs) > f.lastSeen THEN toInteger(w.lastSeenMs) ELSE f.lastSeen END,
+    f.exemplarTraceIds = (w.exemplarTraceIds + [t IN f.exemplarTraceIds WHERE NOT t IN w.exemplarTraceIds])[0..5]
+WITH f, w
+UNWIND w.unhandled AS u
+MERGE (e:UnhandledError {key: w.key + ' :: ' + u.key})
+  ON CREATE SET e.path = u.path, e.count = 0, e.exemplarTraceIds = []
+SET e.count = e.count + toInteger(u.count),
+    e.exemplarTraceIds = (u.exemplarTraceIds + [t IN e.exemplarTraceIds WHERE NOT t IN u.exemplarTraceIds])[0..5]
+MERGE (f)-[:UNHANDLED]->(e)`;
+
 const CHUNK = 5000;
 
 function chunks<T>(rows: T[]): T[][] {
@@ -63,12 +81,27 @@ function chunks<T>(rows: T[]): T[][] {
 
 export interface GraphWriter {
   write(delta: GraphDelta): Promise<void>;
+  /**
+   * Has Neo4j plan every statement once with no rows. A cold JVM takes seconds to plan these;
+   * done at start, the first real flush is as fresh as every later one.
+   */
+  warmUp(): Promise<void>;
 }
 
 export function createGraphWriter(driver: Driver, database: string): GraphWriter {
   return {
+    async warmUp() {
+      const session = driver.session({ database });
+      try {
+        await session.executeWrite(async (tx: ManagedTransaction) => {
+          for (const statement of [MERGE_COMPONENTS, MERGE_DEPENDENCIES, SET_QUANTILES, MERGE_WORKFLOWS]) await tx.run(statement, { rows: [] });
+        });
+      } finally {
+        await session.close();
+      }
+    },
     async write(delta) {
-      if (delta.components.length === 0 && delta.dependencies.length === 0) return;
+      if (delta.components.length === 0 && delta.dependencies.length === 0 && delta.workflows.length === 0) return;
       const session = driver.session({ database });
       try {
         await session.executeWrite(async (tx: ManagedTransaction) => {
@@ -81,6 +114,7 @@ export function createGraphWriter(driver: Driver, database: string): GraphWriter
             });
             await tx.run(SET_QUANTILES, { rows: quantiles });
           }
+          for (const rows of chunks(delta.workflows)) await tx.run(MERGE_WORKFLOWS, { rows });
         });
       } finally {
         await session.close();

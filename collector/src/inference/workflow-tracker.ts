@@ -1,0 +1,137 @@
+// Follows each trace just far enough to say how a workflow run ended: which entry point
+// started it (a root SERVER, CONSUMER or INTERNAL span), whether it ended in error, whether a
+// human had to step in, and — when the entry failed — the chain of failing spans from the
+// entry down to where the error was born. Only roots, error spans and human steps are kept,
+// never whole traces, and each trace only until its window closes.
+import type { Span } from '../model/span.ts';
+import { classifySpan } from './classify-span.ts';
+import { createPairingStore } from './pairing-store.ts';
+
+export interface WorkflowRun {
+  entry: string;
+  operation: string;
+  traceId: string;
+  timeUnixMs: number;
+  failed: boolean;
+  manual: boolean;
+  /**
+   * When the run failed because of an error born below the entry and nobody handled it on
+   * the way: the components it travelled through, entry first, origin last.
+   */
+  unhandledErrorPath: string[] | undefined;
+}
+
+interface ErrorSpan {
+  spanId: string;
+  parentSpanId: string | undefined;
+  service: string;
+  /** For a failing call out (database, AI, uninstrumented peer): the component called. */
+  peer: string | undefined;
+}
+
+interface TraceOutcome {
+  root: Span | undefined;
+  manual: boolean;
+  errors: ErrorSpan[];
+}
+
+export function createWorkflowTracker(options: { windowMs: number; maxTraces: number; clock: () => number; onRun: (run: WorkflowRun) => void }) {
+  let tracesWithoutRoot = 0;
+  const traces = createPairingStore<TraceOutcome>({
+    ttlMs: options.windowMs,
+    maxEntries: options.maxTraces,
+    clock: options.clock,
+    onExpire: (traceId, outcome) => {
+      if (!outcome.root) {
+        tracesWithoutRoot++;
+        return;
+      }
+      options.onRun(finish(traceId, outcome, outcome.root));
+    },
+  });
+
+  function outcomeOf(traceId: string): TraceOutcome | undefined {
+    let outcome = traces.peek(traceId);
+    if (!outcome) {
+      outcome = { root: undefined, manual: false, errors: [] };
+      if (!traces.put(traceId, outcome)) return undefined;
+    }
+    return outcome;
+  }
+
+  return {
+    observe(span: Span): void {
+      const isRoot = span.parentSpanId === undefined && span.kind !== 'CLIENT' && span.kind !== 'PRODUCER';
+      const isError = span.status === 'ERROR';
+      const isHuman = span.attributes['orrery.human.task'] !== undefined;
+      if (!isRoot && !isError && !isHuman) return;
+      const outcome = outcomeOf(span.traceId);
+      if (!outcome) return;
+      if (isRoot) outcome.root = span;
+      if (isHuman) outcome.manual = true;
+      if (isError) {
+        const role = classifySpan(span);
+        const peer = role.role === 'one-sided' || role.role === 'client' ? role.peer.name : undefined;
+        outcome.errors.push({ spanId: span.spanId, parentSpanId: span.parentSpanId, service: span.resource.serviceName, peer });
+      }
+    },
+    expire(): void {
+      traces.expire();
+    },
+    expireAll(): void {
+      traces.expireAll();
+    },
+    stats() {
+      return { pendingTraces: traces.stats().size, droppedTraces: traces.stats().dropped, tracesWithoutRoot };
+    },
+  };
+}
+
+function finish(traceId: string, outcome: TraceOutcome, root: Span): WorkflowRun {
+  const failed = root.status === 'ERROR';
+  return {
+    entry: root.resource.serviceName,
+    operation: operationOf(root),
+    traceId,
+    timeUnixMs: root.startTimeUnixMs,
+    failed,
+    manual: outcome.manual,
+    unhandledErrorPath: failed ? unhandledPath(root, outcome.errors) : undefined,
+  };
+}
+
+/**
+ * Walks down from the failed root through failing children. An unbroken chain of failing
+ * spans means nobody handled the error on the way; if the chain ends outside the entry's own
+ * service, the error was born in a dependency. Returns the components on the way, entry first.
+ */
+function unhandledPath(root: Span, errors: ErrorSpan[]): string[] | undefined {
+  const childrenOf = new Map<string, ErrorSpan[]>();
+  for (const e of errors) {
+    if (!e.parentSpanId) continue;
+    const list = childrenOf.get(e.parentSpanId) ?? [];
+    list.push(e);
+    childrenOf.set(e.parentSpanId, list);
+  }
+  const path = [root.resource.serviceName];
+  let current = root.spanId;
+  let origin: ErrorSpan | undefined;
+  for (let depth = 0; depth < 64; depth++) {
+    const next = childrenOf.get(current)?.[0];
+    if (!next) break;
+    if (path[path.length - 1] !== next.service) path.push(next.service);
+    origin = next;
+    current = next.spanId;
+  }
+  // A failing call with no failing span below it: the error was born in what it called.
+  if (origin?.peer && !childrenOf.has(origin.spanId)) path.push(origin.peer);
+  return path.length >= 2 ? path : undefined;
+}
+
+function operationOf(root: Span): string {
+  const a = root.attributes;
+  const route = a['http.route'];
+  const method = a['http.request.method'] ?? a['http.method'];
+  if (typeof route === 'string') return typeof method === 'string' ? `${method} ${route}` : route;
+  return root.name;
+}

@@ -56,7 +56,7 @@ export function startAgent(options: StartAgentOptions = {}): Agent | undefined {
   useOurLogger();
   for (const problem of problems) diag.warn(`${problem.variable}: ${problem.message}`);
   if (config.disabled) {
-    diag.info('OTEL_SDK_DISABLED=true: tracing not started');
+    diag.debug('OTEL_SDK_DISABLED=true: tracing not started');
     return undefined;
   }
 

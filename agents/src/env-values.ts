@@ -38,7 +38,7 @@ export function parseHttpUrl(raw: string): Parsed<URL> {
   } catch {
     return bad(`"${raw}" is not an absolute URL`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return bad(`"${raw}" is not an http(s) URL`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return bad(`"${raw}" is not an http:// or https:// URL`);
   return ok(url);
 }
 

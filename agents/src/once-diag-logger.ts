@@ -22,7 +22,7 @@ export function createOnceDiagLogger(options: OnceDiagLoggerOptions): OnceDiagLo
   let suppressed = 0;
 
   const log = (level: string) => (message: string, ...args: unknown[]) => {
-    const text = [message, ...args.map(describe)].join(' ');
+    const text = [readable(message), ...args.map(describe)].join(' ');
     // Ids, ports, counts and timings vary between repeats of the same problem.
     const key = `${level} ${firstLine(text).replace(/\d+/g, '#')}`;
     if (seen.has(key) || seen.size >= maxDistinct) {
@@ -41,6 +41,21 @@ export function createOnceDiagLogger(options: OnceDiagLoggerOptions): OnceDiagLo
     verbose: log('verbose'),
     suppressed: () => suppressed,
   };
+}
+
+/**
+ * The SDK's global error handler logs errors as JSON with the stack inside (an export that
+ * failed, for one); keep the message and code, which are what the host's owner can act on.
+ */
+function readable(message: string): string {
+  if (!message.startsWith('{')) return message;
+  try {
+    const error = JSON.parse(message) as { message?: unknown; code?: unknown };
+    if (typeof error.message !== 'string') return message;
+    return typeof error.code === 'string' && !error.message.includes(error.code) ? `${error.message} (${error.code})` : error.message;
+  } catch {
+    return message;
+  }
 }
 
 function firstLine(text: string): string {

@@ -1,12 +1,11 @@
 // The inventory SQLite database that both `inventory` and `fulfilment` open: one real file, two
 // services, the shared-datastore coupling the estate is meant to show. Every statement runs in a
 // CLIENT span carrying the database semantic conventions, current and older names both.
-import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
+import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import { SpanKind } from '@opentelemetry/api';
 import { markError, tracer } from './telemetry.ts';
 
 export const DB_NAMESPACE = 'inventory';
-export const SKU_COUNT = 200;
 
 export type Operation = 'SELECT' | 'INSERT' | 'UPDATE' | 'DELETE';
 
@@ -18,15 +17,11 @@ export interface InventoryDb {
   close(): void;
 }
 
-export function skuName(i: number): string {
-  return `SKU-${String(i).padStart(4, '0')}`;
-}
-
 export function openInventoryDb(file: string): InventoryDb {
   const db = new DatabaseSync(file);
   // Two processes write this file: WAL lets readers run beside a writer, and the busy timeout
   // waits out the other process's short write lock instead of failing with SQLITE_BUSY.
-  db.exec('PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 3000; PRAGMA synchronous = NORMAL;');
+  db.exec('PRAGMA busy_timeout = 3000; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;');
   db.exec(`
     CREATE TABLE IF NOT EXISTS stock (sku TEXT PRIMARY KEY, on_hand INTEGER NOT NULL);
     CREATE TABLE IF NOT EXISTS reservations (
@@ -35,6 +30,17 @@ export function openInventoryDb(file: string): InventoryDb {
     CREATE TABLE IF NOT EXISTS shipments (
       order_id TEXT PRIMARY KEY, carrier TEXT NOT NULL, created_at INTEGER NOT NULL);
   `);
+
+  // Prepared once per distinct SQL text; the demo's statements are a fixed, small set.
+  const statements = new Map<string, StatementSync>();
+  const prepare = (sql: string): StatementSync => {
+    let statement = statements.get(sql);
+    if (!statement) {
+      statement = db.prepare(sql);
+      statements.set(sql, statement);
+    }
+    return statement;
+  };
 
   const traced = <T>(operation: Operation, table: string, sql: string, execute: () => T): T => {
     const span = tracer.startSpan(`${operation} ${table}`, {
@@ -64,8 +70,8 @@ export function openInventoryDb(file: string): InventoryDb {
 
   return {
     all: <T>(operation: Operation, table: string, sql: string, ...params: SQLInputValue[]) =>
-      traced(operation, table, sql, () => db.prepare(sql).all(...params) as T[]),
-    run: (operation, table, sql, ...params) => traced(operation, table, sql, () => Number(db.prepare(sql).run(...params).changes)),
+      traced(operation, table, sql, () => prepare(sql).all(...params) as T[]),
+    run: (operation, table, sql, ...params) => traced(operation, table, sql, () => Number(prepare(sql).run(...params).changes)),
     transaction<T>(fn: () => T): T {
       db.exec('BEGIN IMMEDIATE');
       try {

@@ -2,7 +2,8 @@
 // also writes (the shared datastore). Reserving fails with 409 when a line is out of stock;
 // a periodic restock job keeps the estate from running dry.
 import { context } from '@opentelemetry/api';
-import { type InventoryDb, SKU_COUNT, openInventoryDb, skuName } from '../lib/inventory-db.ts';
+import { SKU_COUNT } from '../lib/catalogue.ts';
+import { type InventoryDb, openInventoryDb } from '../lib/inventory-db.ts';
 import { type Route, envNumber, serve } from '../lib/service.ts';
 import { inSpan } from '../lib/telemetry.ts';
 
@@ -16,15 +17,14 @@ if (!dbFile) throw new Error('INVENTORY_DB must name the SQLite file');
 const db: InventoryDb = openInventoryDb(dbFile);
 const restockEveryMs = envNumber('RESTOCK_EVERY_MS', 15000);
 
-// Seed once; the other opener of this file (fulfilment) never writes stock.
-db.transaction(() => {
-  const [{ n }] = db.all<{ n: number }>('SELECT', 'stock', 'SELECT COUNT(*) AS n FROM stock');
-  if (n === 0) {
-    for (let i = 1; i <= SKU_COUNT; i++) {
-      db.run('INSERT', 'stock', 'INSERT INTO stock (sku, on_hand) VALUES (?, ?)', skuName(i), 20 + Math.floor(Math.random() * 200));
-    }
-  }
-});
+// Seed once, in one statement; the other opener of this file (fulfilment) never writes stock.
+db.run(
+  'INSERT',
+  'stock',
+  `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?1)
+   INSERT OR IGNORE INTO stock (sku, on_hand) SELECT printf('SKU-%04d', i), 20 + abs(random() % 200) FROM n`,
+  SKU_COUNT,
+);
 
 const routes: Route[] = [
   {

@@ -5,7 +5,7 @@ import { type Route, chance, envNumber, randomBetween, serve, sleep } from '../l
 const failureRate = envNumber('PRICING_FAILURE_RATE', 0.005);
 
 /** A stable list price per SKU, 5.00 to 250.00. */
-export function listPrice(sku: string): number {
+function listPrice(sku: string): number {
   let hash = 0;
   for (const ch of sku) hash = (hash * 31 + ch.charCodeAt(0)) >>> 0;
   return 5 + (hash % 24500) / 100;

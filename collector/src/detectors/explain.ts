@@ -1,0 +1,60 @@
+// Shared wording for explanations: components named with their declared intent, numbers with
+// their units, example traces.
+import type { ComponentNode, DependencyEdge, Tier } from '../model/graph-snapshot.ts';
+
+const TIER_MEANING: Record<Tier, string> = { 0: 'must never go down', 1: 'critical', 2: 'important', 3: 'may degrade' };
+
+/** `storefront (tier 0: must never go down)`, `fraud-check (tier 3, degradable)`, `approvals (no declared tier)`. */
+export function describe(name: string, component: ComponentNode | undefined): string {
+  const intent = component?.intent;
+  const tier = intent?.tier;
+  if (tier === undefined) return intent?.degradable ? `${name} (degradable)` : `${name} (no declared tier)`;
+  return intent?.degradable ? `${name} (tier ${tier}, degradable)` : `${name} (tier ${tier}: ${TIER_MEANING[tier]})`;
+}
+
+export function percent(ratio: number): string {
+  const p = ratio * 100;
+  if (p > 0 && p < 1) return `${p.toFixed(1)}%`;
+  return `${Math.round(p)}%`;
+}
+
+export const ms = (value: number): string => `${Math.round(value).toLocaleString('en-US')} ms`;
+export const count = (n: number): string => n.toLocaleString('en-US');
+export const plural = (n: number, one: string, many = `${one}s`): string => `${count(n)} ${n === 1 ? one : many}`;
+
+/** Up to `max` distinct trace ids, taking the edges in the order given. */
+export function traceIdsOf(sources: ReadonlyArray<{ exemplarTraceIds: readonly string[] }>, max: number): string[] {
+  const out: string[] = [];
+  for (const s of sources) {
+    for (const id of s.exemplarTraceIds) {
+      if (out.length >= max) return out;
+      if (!out.includes(id)) out.push(id);
+    }
+  }
+  return out;
+}
+
+export const exampleTraces = (ids: readonly string[]): string => (ids.length > 0 ? ` Example traces: ${ids.join(', ')}.` : '');
+
+export const errorRate = (edge: DependencyEdge): number => (edge.calls > 0 ? edge.errors / edge.calls : 0);
+
+/** One line per hop for the evidence: what was observed on it. */
+export function hopSummary(edge: DependencyEdge): string {
+  const propagation = edge.errorPropagation === undefined
+    ? 'propagation unknown'
+    : `propagation ${percent(edge.errorPropagation)} (${edge.propagatedErrors}/${edge.calleeErrors})`;
+  const p95 = edge.p95Ms === undefined ? '' : `, p95 ${ms(edge.p95Ms)}`;
+  return `${edge.from} -> ${edge.to} [${edge.kind}]: ${propagation}, ${plural(edge.calls, 'call')}, error rate ${percent(errorRate(edge))}${p95}`;
+}
+
+/** `7 days`, `5 minutes`, `40 seconds`: the largest whole unit. */
+export function duration(valueMs: number): string {
+  const units: Array<[number, string]> = [[86_400_000, 'day'], [3_600_000, 'hour'], [60_000, 'minute'], [1000, 'second']];
+  for (const [size, unit] of units) {
+    if (valueMs >= size) return plural(Math.floor(valueMs / size), unit);
+  }
+  return `${Math.max(0, Math.round(valueMs))} ms`;
+}
+
+/** An epoch-ms instant as an ISO date-time to the minute (UTC). */
+export const instant = (epochMs: number): string => `${new Date(epochMs).toISOString().slice(0, 16).replace('T', ' ')} UTC`;

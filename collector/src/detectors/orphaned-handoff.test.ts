@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { createOrphanedHandoffDetector } from './orphaned-handoff.ts';
+import { HOUR_MS, NOW_MS, component, edge, snapshot } from './testing.ts';
+
+const detect = createOrphanedHandoffDetector().detect;
+const queues = [component('checkout', { tier: 0 }), component('orders.audit', { kind: 'QUEUE', tier: 3 }), component('fulfilment', { tier: 2 })];
+const publish = (spec: Parameters<typeof edge>[2] = {}) => edge('checkout', 'orders.audit', { kind: 'PUBLISH', calls: 500, firstSeenMs: NOW_MS - HOUR_MS, exemplarTraceIds: ['t-audit'], ...spec });
+
+describe('ORPHANED_HANDOFF', () => {
+  it('raises a destination nobody has ever read once the first message is older than the timeout', () => {
+    const findings = detect(snapshot({ components: queues, dependencies: [publish()] }));
+    expect(findings).toHaveLength(1);
+    expect(findings[0]).toMatchObject({ kind: 'ORPHANED_HANDOFF', severity: 'HIGH', components: ['orders.audit', 'checkout'], path: ['checkout', 'orders.audit'], evidence: { traceIds: ['t-audit'], published: 500 } });
+    expect(findings[0]?.detail).toContain('checkout (tier 0: must never go down) publishes to orders.audit (tier 3: may degrade) (500 messages), but no consumer has ever been seen reading it');
+    expect(findings[0]?.detail).toContain('the handoff timeout is 5 minutes');
+  });
+
+  it('raises a destination whose consumer stopped: the last message has waited past the timeout', () => {
+    const findings = detect(snapshot({
+      components: queues,
+      dependencies: [publish({ lastSeenMs: NOW_MS - 20 * 60_000 }), edge('orders.audit', 'fulfilment', { kind: 'CONSUME', lastSeenMs: NOW_MS - 40 * 60_000 })],
+    }));
+    expect(findings[0]?.detail).toContain('has waited 20 minutes');
+  });
+
+  it('raises messages reported never consumed while publishing goes on', () => {
+    const findings = detect(snapshot({ components: queues, dependencies: [publish({ unconsumed: 60 }), edge('orders.audit', 'fulfilment', { kind: 'CONSUME', lastSeenMs: NOW_MS - HOUR_MS / 2 })] }));
+    expect(findings[0]?.detail).toContain('60 of 500 published messages (12%) were never picked up');
+  });
+
+  describe('near misses raise nothing', () => {
+    it('a destination with a live consumer and few unconsumed messages', () => {
+      expect(detect(snapshot({ components: queues, dependencies: [publish({ unconsumed: 3 }), edge('orders.audit', 'fulfilment', { kind: 'CONSUME' })] }))).toEqual([]);
+    });
+
+    it('a destination first published to within the timeout', () => {
+      expect(detect(snapshot({ components: queues, dependencies: [publish({ firstSeenMs: NOW_MS - 60_000 })] }))).toEqual([]);
+    });
+
+    it('a consumer slower than the producer but within the timeout', () => {
+      expect(detect(snapshot({
+        components: queues,
+        dependencies: [publish({ lastSeenMs: NOW_MS - 60_000 }), edge('orders.audit', 'fulfilment', { kind: 'CONSUME', lastSeenMs: NOW_MS - 30 * 60_000 })],
+      }))).toEqual([]);
+    });
+  });
+});

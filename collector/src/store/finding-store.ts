@@ -1,0 +1,84 @@
+// Finding lifecycle in Neo4j (DESIGN.md §3): a finding raised again keeps its id and first
+// sighting and is updated; one no longer raised is RESOLVED; a resolved one raised again is
+// OPEN again. ACKNOWLEDGED (by a person, with a note) survives re-raising until it resolves.
+import type { Driver } from 'neo4j-driver';
+import type { RaisedFinding, Severity } from '../model/graph-snapshot.ts';
+
+const SEVERITY_RANK: Record<Severity, number> = { CRITICAL: 0, HIGH: 1, MEDIUM: 2, LOW: 3, INFO: 4 };
+
+const UPSERT = `
+UNWIND $rows AS f
+OPTIONAL MATCH (existing:Finding {id: f.id})
+WITH f, existing IS NULL OR existing.status = 'RESOLVED' AS opened
+MERGE (n:Finding {id: f.id})
+  ON CREATE SET n.firstSeen = $nowMs, n.status = 'OPEN'
+SET n.kind = f.kind, n.severity = f.severity, n.severityRank = f.severityRank, n.title = f.title,
+    n.detail = f.detail, n.path = f.path, n.evidence = f.evidence, n.lastSeen = $nowMs,
+    n.status = CASE WHEN n.status = 'RESOLVED' THEN 'OPEN' ELSE n.status END,
+    n.resolvedAt = null
+WITH n, f, opened
+OPTIONAL MATCH (n)-[old:CONCERNS]->()
+DELETE old
+WITH DISTINCT n, f, opened
+CALL (n, f) {
+  UNWIND f.components AS name
+  MATCH (c:Component {name: name})
+  MERGE (n)-[:CONCERNS]->(c)
+}
+RETURN n.id AS id, opened`;
+
+const RESOLVE_OTHERS = `
+MATCH (n:Finding) WHERE n.status <> 'RESOLVED' AND NOT n.id IN $ids
+SET n.status = 'RESOLVED', n.resolvedAt = $nowMs
+RETURN n.id AS id`;
+
+export interface FindingChanges {
+  opened: string[];
+  resolved: string[];
+  open: number;
+}
+
+export function createFindingStore(driver: Driver, database: string) {
+  return {
+    async reconcile(findings: RaisedFinding[], nowMs: number): Promise<FindingChanges> {
+      const rows = findings.map((f) => ({
+        id: f.id,
+        kind: f.kind,
+        severity: f.severity,
+        severityRank: SEVERITY_RANK[f.severity],
+        title: f.title,
+        detail: f.detail,
+        path: f.path ?? null,
+        components: f.components,
+        evidence: JSON.stringify(f.evidence),
+      }));
+      const session = driver.session({ database });
+      try {
+        return await session.executeWrite(async (tx) => {
+          const upserted = await tx.run(UPSERT, { rows, nowMs });
+          const resolved = await tx.run(RESOLVE_OTHERS, { ids: rows.map((r) => r.id), nowMs });
+          return {
+            opened: upserted.records.filter((r) => r.get('opened') === true).map((r) => r.get('id') as string),
+            resolved: resolved.records.map((r) => r.get('id') as string),
+            open: rows.length,
+          };
+        });
+      } finally {
+        await session.close();
+      }
+    },
+
+    /** Returns false when no finding has that id. */
+    async acknowledge(id: string, note: string, nowMs: number): Promise<boolean> {
+      const { records } = await driver.executeQuery(
+        `MATCH (n:Finding {id: $id}) WHERE n.status <> 'RESOLVED'
+         SET n.status = 'ACKNOWLEDGED', n.acknowledgedAt = $nowMs, n.acknowledgement = $note RETURN n.id AS id`,
+        { id, note, nowMs },
+        { database },
+      );
+      return records.length > 0;
+    },
+  };
+}
+
+export type FindingStore = ReturnType<typeof createFindingStore>;

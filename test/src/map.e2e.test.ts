@@ -1,0 +1,78 @@
+// End to end, all real: the demo estate's Node processes traced through agents/, the collector,
+// Neo4j, GraphQL, and the map in headless Chromium. Keeps a screenshot in test-results/.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Platform } from '../../tools/platform.ts';
+import { launchChromium } from './support/browser.ts';
+import { eventually, graphql, startTestPlatform } from './support/platform.ts';
+
+const ARTIFACTS = join(import.meta.dirname, '../../test-results');
+let platform: Platform;
+let browser: Browser;
+
+beforeAll(async () => {
+  platform = await startTestPlatform(inject('neo4jUri'), { ORRERY_DEMO: '1', ORRERY_FLUSH_MS: '500' });
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await platform?.stop();
+});
+
+describe('the map of the running demo estate', () => {
+  it('lists the demo services with their dependencies through GraphQL', async () => {
+    expect(platform.demoServices.length).toBeGreaterThanOrEqual(8);
+    const data = await eventually(async () => {
+      const d = await graphql<{ services: Array<{ name: string }>; dependencies: Array<{ from: string; to: string; kind: string }> }>(
+        platform.apiUrl,
+        '{ services { name } dependencies { from to kind } }',
+      );
+      const names = d.services.map((s) => s.name);
+      for (const service of platform.demoServices) expect(names).toContain(service);
+      // Every kind of interaction the demo makes, inferred from real traces.
+      const edges = d.dependencies.map((e) => `${e.from} -${e.kind}-> ${e.to}`);
+      for (const edge of ['storefront -SYNC-> checkout', 'checkout -SYNC-> pricing', 'checkout -PUBLISH-> orders.placed', 'orders.placed -CONSUME-> fulfilment', 'checkout -ASYNC-> fulfilment', 'inventory -DATABASE-> sqlite:///inventory', 'payments -SYNC-> payment-gateway']) {
+        expect(edges).toContain(edge);
+      }
+      return d;
+    }, 90_000, 1000);
+    expect(data.dependencies.length).toBeGreaterThanOrEqual(10);
+  });
+
+  it('shows every demo service on the map in Chromium', async () => {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    try {
+      await page.goto(`${platform.apiUrl}/`);
+      for (const service of platform.demoServices) {
+        await page.locator(`[data-testid="map"] [data-component="${service}"]`).waitFor({ state: 'visible', timeout: 60_000 });
+      }
+      await expect.poll(async () => page.locator('[data-testid="map"] path.dependency').count(), { timeout: 30_000 }).toBeGreaterThanOrEqual(10);
+      const label = await page.locator('[data-component="checkout"] text').first().textContent();
+      expect(label).toBe('checkout');
+      expect(await page.locator('[data-testid="counts"]').textContent()).toMatch(/\d+\s*components/);
+      await page.waitForTimeout(3000); // let the layout settle for the screenshot
+      mkdirSync(ARTIFACTS, { recursive: true });
+      await page.screenshot({ path: join(ARTIFACTS, 'map.png') });
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('selecting a component shows what it depends on', async () => {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    try {
+      await page.goto(`${platform.apiUrl}/`);
+      const checkout = page.locator('[data-testid="map"] [data-component="checkout"]');
+      await checkout.waitFor({ state: 'visible', timeout: 60_000 });
+      await page.waitForTimeout(2000);
+      await checkout.click({ force: true });
+      await expect.poll(async () => page.locator('body').innerText(), { timeout: 10_000 }).toMatch(/pricing/);
+      mkdirSync(ARTIFACTS, { recursive: true });
+      await page.screenshot({ path: join(ARTIFACTS, 'map-checkout-selected.png') });
+    } finally {
+      await page.close();
+    }
+  });
+});

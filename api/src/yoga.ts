@@ -1,9 +1,15 @@
 // The GraphQL server object, separate from any listener (main.ts) so tests call yoga.fetch().
 // Resolvers stay thin: reads live in graph/read-graph.ts.
 import { readFileSync } from 'node:fs';
+import { GraphQLError } from 'graphql';
 import { createPubSub, createSchema, createYoga, type PubSub } from 'graphql-yoga';
 import type { Driver } from 'neo4j-driver';
 import { createBatchLoader } from './batch.ts';
+import { blastRadius } from '@orrery/collector/graph/blast-radius.ts';
+import { shortestPath } from '@orrery/collector/graph/paths.ts';
+import type { DependencyEdge } from '@orrery/collector/model/graph-snapshot.ts';
+import { readObservedGraph } from '@orrery/collector/store/snapshot-reader.ts';
+import { createFindingStore } from '@orrery/collector/store/finding-store.ts';
 import { createFindingReader, createGraphReader, type ComponentRow, type DependencyRow, type FindingFilter, type FindingRow } from './graph/read-graph.ts';
 
 const typeDefs = readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8');
@@ -14,10 +20,30 @@ export interface GraphUpdate {
   at: string;
 }
 
-export type OrreryPubSub = PubSub<{ graphUpdated: [GraphUpdate] }>;
+export interface FindingsChange {
+  opened: string[];
+  resolved: string[];
+  open: number;
+  at: string;
+}
+
+type Events = { graphUpdated: [GraphUpdate]; findingsChanged: [FindingsChange] };
+export type OrreryPubSub = PubSub<Events>;
 
 export function createOrreryPubSub(): OrreryPubSub {
-  return createPubSub<{ graphUpdated: [GraphUpdate] }>();
+  return createPubSub<Events>();
+}
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+/** The GraphQL shape of an edge read for graph algorithms. */
+function dependencyRow(edge: DependencyEdge): DependencyRow {
+  return {
+    from: edge.from, to: edge.to, kind: edge.kind, protocol: edge.protocol, operation: null, calls: edge.calls, errors: edge.errors,
+    p50Ms: edge.p50Ms ?? null, p95Ms: edge.p95Ms ?? null, p99Ms: edge.p99Ms ?? null, errorPropagation: edge.errorPropagation ?? null,
+    callsPerTrace: edge.callsPerTrace ?? null, documented: edge.documented, firstSeen: iso(edge.firstSeenMs), lastSeen: iso(edge.lastSeenMs),
+    exemplarTraceIds: edge.exemplarTraceIds,
+  };
 }
 
 /** Per-request state: batched edge loading for Component.dependsOn / dependents. */
@@ -35,6 +61,8 @@ export interface OrreryYogaOptions {
 export function createOrreryYoga(options: OrreryYogaOptions) {
   const graph = createGraphReader(options.driver, options.database);
   const findingReader = createFindingReader(options.driver, options.database);
+  const findingStore = createFindingStore(options.driver, options.database);
+  const observed = () => readObservedGraph(options.driver, options.database);
   const pubsub = options.pubsub ?? createOrreryPubSub();
 
 
@@ -47,6 +75,22 @@ export function createOrreryYoga(options: OrreryYogaOptions) {
         service: async (_: unknown, args: { name: string }) => (await graph.componentsByName([args.name]))[0] ?? null,
         dependencies: (_: unknown, args: { kind?: string | null }) => graph.dependencies(args.kind),
         findings: (_: unknown, args: FindingFilter) => findingReader.findings(args),
+        path: async (_: unknown, args: { from: string; to: string }) => {
+          const found = shortestPath(await observed(), args.from, args.to);
+          return found ? { components: found.components, dependencies: found.edges.map(dependencyRow) } : null;
+        },
+        blastRadius: async (_: unknown, args: { service: string }) => blastRadius(await observed(), args.service),
+        workflows: async () => (await observed()).workflows,
+      },
+      Mutation: {
+        acknowledgeFinding: async (_: unknown, args: { id: string; note: string }) => {
+          const note = args.note.trim();
+          if (!note) throw new GraphQLError('acknowledgeFinding needs a note saying why', { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
+          if (!(await findingStore.acknowledge(args.id, note, Date.now()))) {
+            throw new GraphQLError(`no open finding with id ${JSON.stringify(args.id)}`, { extensions: { code: 'NOT_FOUND', http: { status: 404 } } });
+          }
+          return (await findingReader.findings({ id: args.id }))[0] ?? null;
+        },
       },
       Component: {
         dependsOn: (c: ComponentRow, _: unknown, ctx: RequestContext) => ctx.outgoing(c.name),
@@ -60,6 +104,10 @@ export function createOrreryYoga(options: OrreryYogaOptions) {
         graphUpdated: {
           subscribe: () => pubsub.subscribe('graphUpdated'),
           resolve: (update: GraphUpdate) => update,
+        },
+        findingsChanged: {
+          subscribe: () => pubsub.subscribe('findingsChanged'),
+          resolve: (change: FindingsChange) => change,
         },
       },
     },

@@ -107,7 +107,7 @@ describe('OTLP from the OpenTelemetry SDK to GraphQL through Neo4j', () => {
   });
 
   it('refuses unreadable bodies with the status and a message naming the problem', async () => {
-    const post = (body: string | Uint8Array, headers: Record<string, string>) => fetch(platform.otlpUrl, { method: 'POST', headers, body });
+    const post = (body: string | Uint8Array<ArrayBuffer>, headers: Record<string, string>) => fetch(platform.otlpUrl, { method: 'POST', headers, body });
     const malformed = await post('{"resourceSpans": [', { 'content-type': 'application/json' });
     expect(malformed.status).toBe(400);
     expect(((await malformed.json()) as { message: string }).message).toMatch(/not valid JSON/);

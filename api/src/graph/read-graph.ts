@@ -130,9 +130,12 @@ export interface FindingRow {
   status: string;
   firstSeen: string;
   lastSeen: string;
+  evidence: string | null;
+  acknowledgement: string | null;
 }
 
 export interface FindingFilter {
+  id?: string | null;
   kind?: string | null;
   severity?: string | null;
   status?: string | null;
@@ -144,13 +147,13 @@ export function createFindingReader(driver: Driver, database: string) {
     async findings(filter: FindingFilter): Promise<FindingRow[]> {
       const { records } = await driver.executeQuery(
         `MATCH (f:Finding)
-         WHERE ($kind IS NULL OR f.kind = $kind) AND ($severity IS NULL OR f.severity = $severity)
+         WHERE ($id IS NULL OR f.id = $id) AND ($kind IS NULL OR f.kind = $kind) AND ($severity IS NULL OR f.severity = $severity)
            AND ($status IS NULL OR f.status = $status)
            AND ($component IS NULL OR EXISTS { (f)-[:CONCERNS]->(:Component {name: $component}) })
          OPTIONAL MATCH (f)-[:CONCERNS]->(c:Component)
          WITH f, collect(c.name) AS components
          RETURN properties(f) AS f, components ORDER BY f.severityRank, f.id`,
-        { kind: filter.kind ?? null, severity: filter.severity ?? null, status: filter.status ?? null, component: filter.component ?? null },
+        { id: filter.id ?? null, kind: filter.kind ?? null, severity: filter.severity ?? null, status: filter.status ?? null, component: filter.component ?? null },
         { database, routing: 'READ' },
       );
       return records.map((r) => {
@@ -166,6 +169,8 @@ export function createFindingReader(driver: Driver, database: string) {
           status: f.status as string,
           firstSeen: iso(f.firstSeen) ?? '',
           lastSeen: iso(f.lastSeen) ?? '',
+          evidence: (f.evidence as string | undefined) ?? null,
+          acknowledgement: (f.acknowledgement as string | undefined) ?? null,
         };
       });
     },

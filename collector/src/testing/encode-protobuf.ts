@@ -64,7 +64,7 @@ function writeSpan(w: protobuf.Writer, s: Json): void {
   }
 }
 
-export function encodeProtobufTraces(request: Json): Uint8Array {
+export function encodeProtobufTraces(request: Json): Uint8Array<ArrayBuffer> {
   const w = protobuf.Writer.create();
   for (const rs of request.resourceSpans ?? []) {
     w.uint32((1 << 3) | LEN).fork();
@@ -82,5 +82,5 @@ export function encodeProtobufTraces(request: Json): Uint8Array {
     }
     w.ldelim();
   }
-  return w.finish();
+  return w.finish() as Uint8Array<ArrayBuffer>; // a Buffer over a plain ArrayBuffer, never shared memory
 }

@@ -34,6 +34,13 @@ export const SEMCONV = {
 
 export type SemconvField = keyof typeof SEMCONV;
 
+/**
+ * Every span attribute inference reads. Decoders keep only these on spans (resource
+ * attributes are kept whole): the rest — query texts, user agents, headers — is never looked
+ * at, and skipping it halves decode time and memory per waiting span.
+ */
+export const INFERENCE_ATTRIBUTES: ReadonlySet<string> = new Set(Object.values(SEMCONV).flat());
+
 /** The first non-empty value among a field's names, as a string. */
 export function readString(attributes: Attributes, field: SemconvField): string | undefined {
   for (const name of SEMCONV[field]) {

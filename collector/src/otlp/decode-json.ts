@@ -4,6 +4,7 @@
 // (their names accepted too).
 import type { AttributeValue, Attributes, DecodedTraces, SpanLink } from '../model/span.ts';
 import { OtlpDecodeError } from './decode-error.ts';
+import { INFERENCE_ATTRIBUTES } from '../inference/semconv.ts';
 import { normaliseSpan, serviceResourceFrom, statusFromWire, type RawSpan } from './normalise.ts';
 
 type Json = Record<string, unknown>;
@@ -71,16 +72,18 @@ function readSpan(json: Json): RawSpan | string {
     startTimeUnixMs,
     endTimeUnixMs,
     status: isObject(status) ? statusFromWire(field(status, 'code') as number | string | undefined) : 'UNSET',
-    attributes: readAttributes(field(json, 'attributes')),
+    attributes: readAttributes(field(json, 'attributes'), INFERENCE_ATTRIBUTES),
     links,
   };
 }
 
-function readAttributes(list: unknown): Attributes {
+/** With `keep`, only those keys are read (span attributes: see INFERENCE_ATTRIBUTES). */
+function readAttributes(list: unknown, keep?: ReadonlySet<string>): Attributes {
   const attributes: Attributes = {};
   if (!Array.isArray(list)) return attributes;
   for (const kv of list) {
     if (!isObject(kv) || typeof kv.key !== 'string') continue;
+    if (keep && !keep.has(kv.key)) continue;
     attributes[kv.key] = readAnyValue(kv.value);
   }
   return attributes;

@@ -9,13 +9,16 @@ export function bytesToHex(bytes: Uint8Array, start: number, end: number): strin
   return out;
 }
 
-const HEX_ID = /^[0-9a-f]+$/;
-const ALL_ZERO = /^0+$/;
-
 /** Returns the reason the id is unusable, or undefined when it is a valid id of `bytes` length. */
 export function invalidIdReason(id: string, bytes: number, field: string): string | undefined {
   if (id.length !== bytes * 2) return `${field} must be ${bytes} bytes (${bytes * 2} hex characters), got ${id.length / 2}`;
-  if (!HEX_ID.test(id)) return `${field} is not lower-case hex`;
-  if (ALL_ZERO.test(id)) return `${field} is all zeros, which OTLP reserves as invalid`;
+  let allZero = true;
+  for (let i = 0; i < id.length; i++) {
+    const c = id.charCodeAt(i);
+    const isHex = (c >= 48 && c <= 57) || (c >= 97 && c <= 102); // 0-9, a-f
+    if (!isHex) return `${field} is not lower-case hex`;
+    if (c !== 48) allZero = false;
+  }
+  if (allZero) return `${field} is all zeros, which OTLP reserves as invalid`;
   return undefined;
 }

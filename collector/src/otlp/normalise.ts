@@ -51,7 +51,7 @@ export function normaliseSpan(raw: RawSpan, resource: ServiceResource): Span | s
   if (badId) return badId;
   let parentSpanId: string | undefined;
   // An empty or all-zero parent means "root span" in the wild, though only empty is canonical.
-  if (raw.parentSpanId !== '' && !/^0+$/.test(raw.parentSpanId)) {
+  if (raw.parentSpanId !== '' && raw.parentSpanId !== '0000000000000000') {
     const badParent = invalidIdReason(raw.parentSpanId, 8, 'parentSpanId');
     if (badParent) return badParent;
     parentSpanId = raw.parentSpanId;

@@ -54,11 +54,15 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
 
     const pubsub = createOrreryPubSub();
     const reader = createGraphReader(driver, config.neo4j.database);
+    // The demo estate comes with its declared architecture, unless another catalog is named.
+    const demoCatalog = join(import.meta.dirname, '../agents/demo/catalog');
+    const collectorConfig = config.demo && !config.catalogPath ? { ...config, catalogPath: demoCatalog } : config;
     const collector = createCollector({
-      config,
+      config: collectorConfig,
       driver,
       log: (line) => log(`collector: ${line}`),
       afterFlush: async () => pubsub.publish('graphUpdated', { ...(await reader.counts()), at: new Date().toISOString() }),
+      onFindingsChanged: (changes) => pubsub.publish('findingsChanged', { ...changes, at: new Date().toISOString() }),
     });
     const { otlpUrl } = await collector.start();
     stops.push(() => collector.stop());

@@ -11,14 +11,19 @@ import { createOtlpHttpReceiver } from './receiver/otlp-http-receiver.ts';
 import { createFlushLoop } from './store/flush-loop.ts';
 import { createGraphWriter } from './store/graph-writer.ts';
 import { ensureSchema } from './store/neo4j-schema.ts';
+import { createDetectionLoop } from './detection-loop.ts';
+import type { FindingChanges } from './store/finding-store.ts';
+import type { RaisedFinding } from './model/graph-snapshot.ts';
 
 export interface CollectorOptions {
   config: OrreryConfig;
   driver: Driver;
   log?: (line: string) => void;
   clock?: () => number;
-  /** Called after each successful write to Neo4j (detectors, subscriptions). */
+  /** Called after each successful write to Neo4j (subscriptions). */
   afterFlush?: (delta: GraphDelta) => Promise<void> | void;
+  /** Called after a detector pass opened or resolved findings (subscriptions, alerts). */
+  onFindingsChanged?: (changes: FindingChanges, findings: RaisedFinding[]) => void;
 }
 
 export function createCollector(options: CollectorOptions) {
@@ -36,13 +41,27 @@ export function createCollector(options: CollectorOptions) {
     onUnconsumedMessage: (publish) => aggregator.addUnconsumed(publish),
     onWorkflowRun: (run) => aggregator.addWorkflowRun(run),
   });
+  const detection = createDetectionLoop({
+    driver,
+    database: config.neo4j.database,
+    catalogPath: config.catalogPath,
+    detectorOptions: { handoffTimeoutMs: config.handoffTimeoutMs, staleAfterMs: config.staleAfterMs },
+    minIntervalMs: config.detectEveryMs,
+    clock,
+    log,
+    onChanges: options.onFindingsChanged,
+  });
   const writer = createGraphWriter(driver, config.neo4j.database);
   const flushLoop = createFlushLoop({
     aggregator,
     writer,
     flushMs: config.flushMs,
     beforeFlush: () => inference.expire(),
-    afterFlush: options.afterFlush,
+    afterFlush: async (delta) => {
+      await options.afterFlush?.(delta);
+      // Not awaited: a detector pass must never hold up the next flush.
+      void detection.run();
+    },
     log,
   });
   const receiver = createOtlpHttpReceiver({
@@ -70,6 +89,7 @@ export function createCollector(options: CollectorOptions) {
       expiryTimer = setInterval(() => inference.expire(), Math.max(50, Math.min(1000, config.pairingTimeoutMs / 4)));
       expiryTimer.unref();
       flushLoop.start();
+      void detection.run(true); // findings from what is already in the graph, before new traffic
       const { port } = server.address() as AddressInfo;
       log(`OTLP/HTTP receiver on http://${config.host}:${port}/v1/traces`);
       return { otlpUrl: `http://${config.host}:${port}/v1/traces` };
@@ -79,6 +99,10 @@ export function createCollector(options: CollectorOptions) {
       inference.expire();
       await flushLoop.flush();
     },
+    /** Runs a detector pass now (after any pass under way). */
+    detect(): Promise<void> {
+      return detection.run(true);
+    },
     async stop(): Promise<void> {
       if (expiryTimer) clearInterval(expiryTimer);
       await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
@@ -86,9 +110,10 @@ export function createCollector(options: CollectorOptions) {
       // Unpaired halves are resolved now rather than lost with the process.
       inference.expireAll();
       await flushLoop.stop();
+      await detection.idle();
     },
     stats() {
-      return { receiver: receiver.stats(), inference: inference.stats(), aggregator: aggregator.stats(), flush: flushLoop.stats() };
+      return { receiver: receiver.stats(), inference: inference.stats(), aggregator: aggregator.stats(), flush: flushLoop.stats(), detection: detection.stats() };
     },
   };
 }

@@ -14,6 +14,8 @@ export interface OrreryConfig {
   pairingTimeoutMs: number;
   handoffTimeoutMs: number;
   staleAfterMs: number;
+  /** Detector passes run after a flush, at most this often. */
+  detectEveryMs: number;
   /** Largest OTLP request body accepted, after decompression. */
   maxBodyBytes: number;
   /** Waiting span halves per pairing store. */
@@ -79,6 +81,7 @@ export function loadConfig(env: Env = process.env): OrreryConfig {
     pairingTimeoutMs: integer('ORRERY_PAIRING_TIMEOUT_MS', 10_000, 10, 3_600_000),
     handoffTimeoutMs: integer('ORRERY_HANDOFF_TIMEOUT_MS', 300_000, 10, 7 * 86_400_000),
     staleAfterMs: integer('ORRERY_STALE_AFTER_MS', 7 * 86_400_000, 1000, 365 * 86_400_000),
+    detectEveryMs: integer('ORRERY_DETECT_MS', 2000, 10, 3_600_000),
     maxBodyBytes: integer('ORRERY_MAX_BODY_BYTES', 32 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     maxPendingSpans: integer('ORRERY_MAX_PENDING_SPANS', 200_000, 100, 50_000_000),
     maxPendingDependencies: integer('ORRERY_MAX_PENDING_DEPENDENCIES', 100_000, 100, 10_000_000),

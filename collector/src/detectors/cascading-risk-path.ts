@@ -5,13 +5,15 @@
 // than its callers promise (its error rate or p95 on the last hop is above the tightest
 // orrery.dev/max-error-rate or max-p95-ms declared on the path before it).
 //
-// Bounds: paths of at most cascadeMaxHops; per (start, end) one finding with the path that has
+// Bounds: paths of at most cascadeMaxHops, crossing at most cascadeMaxAssumedHops hops without
+// error data; per (start, end) one finding with the path that has
 // the most evidence (observed before assumed, then likeliest); paths are not followed past a
-// degradable component (it is the end: its callers are expected to cope) nor past a hop whose
-// caller handled every failure (errorPropagation 0). A finding whose path is the tail of a
-// finding of the same or higher severity from a further-upstream start is folded into it.
+// component less critical than the start (degradable, or cascadeMinTierGap tiers below: it is
+// the end, and the fix at that hop covers what lies behind it) nor past a hop whose caller
+// handled every failure (errorPropagation 0). A finding whose start lies on the path of an
+// at-least-as-severe finding with the same end, from further upstream, is folded into it.
 import type { ComponentNode, DependencyEdge, GraphSnapshot, RaisedFinding, Severity, Tier } from '../model/graph-snapshot.ts';
-import { SYNCHRONOUS_KINDS, indexGraph } from '../graph/graph-index.ts';
+import { SYNCHRONOUS_KINDS, compareNames, indexGraph } from '../graph/graph-index.ts';
 import { type HopWeight, type PropagationLabel, labelComponents, labelEdges, propagationPaths } from '../graph/failure-propagation.ts';
 import type { Detector, DetectorOptions } from './detector.ts';
 import { thresholds } from './detector.ts';
@@ -27,15 +29,24 @@ export function cascadeHop(edge: DependencyEdge): HopWeight | undefined {
   return { probability: 1, assumed: edge.errors === 0 };
 }
 
+interface Promise {
+  /** The component on the path that declares it. */
+  by: string;
+  value: number;
+}
+
 interface Candidate {
   start: ComponentNode;
+  startTier: Tier;
   end: string;
   label: PropagationLabel;
   path: string[];
-  edges: DependencyEdge[];
   severity: Severity;
-  reasons: string[];
-  advice: string;
+  /** Set when the end is less critical than the start needs. */
+  endTier: number | undefined;
+  /** Set when the last hop breaks a promise made further up the path. */
+  p95Breach: Promise | undefined;
+  errorBreach: Promise | undefined;
 }
 
 export function createCascadingRiskPathDetector(options: DetectorOptions = {}): Detector {
@@ -44,7 +55,13 @@ export function createCascadingRiskPathDetector(options: DetectorOptions = {}): 
     kind: 'CASCADING_RISK_PATH',
     detect(snapshot: GraphSnapshot): RaisedFinding[] {
       const index = indexGraph(snapshot);
-      const degradable = (name: string) => index.components.get(name)?.intent.degradable === true;
+      // A path ends at the first component less critical than its start: what lies beyond sits
+      // behind it, and the fix at that hop (asynchronous call, fallback, tier) covers it.
+      const lessCritical = (name: string, startTier: Tier) => {
+        const intent = index.components.get(name)?.intent;
+        if (intent?.degradable) return true;
+        return intent?.tier !== undefined && intent.tier - startTier >= t.cascadeMinTierGap;
+      };
       const candidates: Candidate[] = [];
 
       for (const start of snapshot.components) {
@@ -55,8 +72,9 @@ export function createCascadingRiskPathDetector(options: DetectorOptions = {}): 
           kinds: SYNCHRONOUS_KINDS,
           weight: cascadeHop,
           maxHops: t.cascadeMaxHops,
-          expandThrough: (name) => !degradable(name),
+          expandThrough: (name) => !lessCritical(name, startTier),
           minProbability: t.cascadeMinProbability,
+          maxAssumedHops: t.cascadeMaxAssumedHops,
           prefer: 'evidence',
         });
         for (const label of reached.values()) {
@@ -76,91 +94,90 @@ function evaluate(
   components: ReadonlyMap<string, ComponentNode>,
   t: ReturnType<typeof thresholds>,
 ): Candidate | undefined {
-  const endName = label.component;
-  const end = components.get(endName);
-  const path = labelComponents(label);
-  const edges = labelEdges(label);
-  const last = edges[edges.length - 1]!;
-  const reasons: string[] = [];
-  let criticality = false;
+  // Cheap checks first: most reached components qualify for nothing.
+  const end = components.get(label.component);
+  const last = label.edge!;
+  const effectiveTier = end?.intent.degradable ? 3 : end?.intent.tier;
+  const endTier = effectiveTier !== undefined && effectiveTier - startTier >= t.cascadeMinTierGap ? effectiveTier : undefined;
 
-  const endTier = end?.intent.degradable ? 3 : end?.intent.tier;
-  if (endTier !== undefined && endTier - startTier >= t.cascadeMinTierGap) {
-    criticality = true;
-    reasons.push(end?.intent.degradable
-      ? `Degradable work should not sit on a tier-${startTier} synchronous path`
-      : `A tier-${endTier} component should not sit on a tier-${startTier} synchronous path`);
-  }
-
+  let p95Breach: Promise | undefined;
+  let errorBreach: Promise | undefined;
   if (last.calls >= t.minCallsForRates) {
-    const callers = path.slice(0, -1).map((name) => ({ name, intent: components.get(name)?.intent }));
-    const p95Promise = tightest(callers, (i) => i?.maxP95Ms);
-    if (p95Promise && last.p95Ms !== undefined && last.p95Ms > p95Promise.value) {
-      reasons.push(`${endName}'s p95 on this call is ${ms(last.p95Ms)}, above the ${ms(p95Promise.value)} ${p95Promise.name} promises its callers (orrery.dev/max-p95-ms)`);
+    // The tightest promise declared by any component on the path before the end.
+    let p95: Promise | undefined;
+    let rate: Promise | undefined;
+    for (let l = label.previous; l; l = l.previous) {
+      const intent = components.get(l.component)?.intent;
+      if (intent?.maxP95Ms !== undefined && (!p95 || intent.maxP95Ms <= p95.value)) p95 = { by: l.component, value: intent.maxP95Ms };
+      if (intent?.maxErrorRate !== undefined && (!rate || intent.maxErrorRate <= rate.value)) rate = { by: l.component, value: intent.maxErrorRate };
     }
-    const ratePromise = tightest(callers, (i) => i?.maxErrorRate);
-    const rate = errorRate(last);
-    if (ratePromise && rate > ratePromise.value) {
-      reasons.push(`${last.from}'s calls to ${endName} fail ${percent(rate)} of the time (${last.errors} of ${last.calls}), above the ${percent(ratePromise.value)} error rate ${ratePromise.name} promises (orrery.dev/max-error-rate)`);
-    }
+    if (p95 && last.p95Ms !== undefined && last.p95Ms > p95.value) p95Breach = p95;
+    if (rate && errorRate(last) > rate.value) errorBreach = rate;
   }
-  if (reasons.length === 0) return undefined;
+  if (endTier === undefined && !p95Breach && !errorBreach) return undefined;
 
   let severity = severityFromIntent([start.intent], 'CRITICAL');
   if (label.assumed) severity = lowerSeverity(severity);
-  const advice = criticality
-    ? `make the call asynchronous, add a fallback, or raise ${endName}'s tier`
-    : `add a timeout and a fallback, make the call asynchronous, or bring ${endName} within the promise`;
-  return { start, end: endName, label, path, edges, severity, reasons, advice };
+  return { start, startTier, end: label.component, label, path: labelComponents(label), severity, endTier, p95Breach, errorBreach };
 }
 
-function tightest(callers: Array<{ name: string; intent: ComponentNode['intent'] | undefined }>, pick: (i: ComponentNode['intent'] | undefined) => number | undefined) {
-  let best: { name: string; value: number } | undefined;
-  for (const c of callers) {
-    const value = pick(c.intent);
-    if (value !== undefined && (!best || value < best.value)) best = { name: c.name, value };
-  }
-  return best;
-}
-
-/** Drops a finding whose path is the tail of an at-least-as-severe one ending in the same component. */
+/**
+ * Folds a finding into an at-least-as-severe one, from further upstream, ending in the same
+ * component and passing through its start: that finding already names it, and the fix is the same.
+ */
 function fold(candidates: Candidate[]): Candidate[] {
-  const ordered = [...candidates].sort((a, b) => severityRank(a.severity) - severityRank(b.severity) || b.path.length - a.path.length || a.start.name.localeCompare(b.start.name));
-  const keptByEnd = new Map<string, Candidate[]>();
+  const ordered = [...candidates].sort((a, b) => severityRank(a.severity) - severityRank(b.severity) || b.path.length - a.path.length || compareNames(a.start.name, b.start.name));
+  const covered = new Set<string>();
   const kept: Candidate[] = [];
   for (const c of ordered) {
-    const same = keptByEnd.get(c.end) ?? [];
-    const isTail = same.some((k) => k.path.length > c.path.length && c.path.every((name, i) => k.path[k.path.length - c.path.length + i] === name));
-    if (isTail) continue;
-    same.push(c);
-    keptByEnd.set(c.end, same);
+    if (covered.has(`${c.start.name}\u0000${c.end}`)) continue;
     kept.push(c);
+    for (let i = 1; i < c.path.length - 1; i++) covered.add(`${c.path[i]}\u0000${c.end}`);
   }
   return kept;
 }
 
 function toFinding(c: Candidate, components: ReadonlyMap<string, ComponentNode>, maxTraceIds: number): RaisedFinding {
   const name = (n: string) => describe(n, components.get(n));
+  const edges = labelEdges(c.label);
+  const last = edges[edges.length - 1]!;
   const via = c.path.slice(1, -1);
-  const traceIds = traceIdsOf([...c.edges].reverse(), maxTraceIds);
+  const traceIds = traceIdsOf([...edges].reverse(), maxTraceIds);
+
+  const reasons: string[] = [];
+  if (c.endTier !== undefined) {
+    reasons.push(components.get(c.end)?.intent.degradable
+      ? `Degradable work should not sit on a tier-${c.startTier} synchronous path`
+      : `A tier-${c.endTier} component should not sit on a tier-${c.startTier} synchronous path`);
+  }
+  if (c.p95Breach && last.p95Ms !== undefined) {
+    reasons.push(`${c.end}'s p95 on this call is ${ms(last.p95Ms)}, above the ${ms(c.p95Breach.value)} ${c.p95Breach.by} promises its callers (orrery.dev/max-p95-ms)`);
+  }
+  if (c.errorBreach) {
+    reasons.push(`${last.from}'s calls to ${c.end} fail ${percent(errorRate(last))} of the time (${last.errors} of ${last.calls}), above the ${percent(c.errorBreach.value)} error rate ${c.errorBreach.by} promises (orrery.dev/max-error-rate)`);
+  }
+  const advice = c.endTier !== undefined
+    ? `make the call asynchronous, add a fallback, or raise ${c.end}'s tier`
+    : `add a timeout and a fallback, make the call asynchronous, or bring ${c.end} within the promise`;
+
   const detail = [
     `${name(c.start.name)} waits synchronously on ${name(c.end)}${via.length > 0 ? ` via ${via.join(' -> ')}` : ''}.`,
-    `${narrate(c.edges)}.`,
-    `${c.reasons.join('. ')}: ${c.advice}.`,
+    `${narrate(edges)}.`,
+    `${reasons.join('. ')}: ${advice}.`,
   ].join(' ') + exampleTraces(traceIds);
   return {
     id: findingId('CASCADING_RISK_PATH', [c.start.name, c.end]),
     kind: 'CASCADING_RISK_PATH',
     severity: c.severity,
-    title: `${c.start.name} fails with ${c.end}: a synchronous path from a tier-${c.start.intent.tier} component`,
+    title: `${c.start.name} fails with ${c.end}: a synchronous path from a tier-${c.startTier} component`,
     detail,
     components: c.path,
     path: c.path,
     evidence: {
       traceIds,
       probability: c.label.probability,
-      assumedHops: c.edges.filter((e) => cascadeHop(e)?.assumed).length,
-      hops: c.edges.map(hopSummary),
+      assumedHops: c.label.assumedHops,
+      hops: edges.map(hopSummary),
     },
   };
 }

@@ -18,6 +18,11 @@ export const DEFAULT_THRESHOLDS = {
   cascadeMinTierGap: 2,
   /** Paths along which failure reaches the start less often than this are not a risk path. */
   cascadeMinProbability: 0.1,
+  /**
+   * Hops without error data a path may cross: failure is assumed to propagate over a couple of
+   * unobserved hops, but a long chain of assumptions is speculation, and floods a large estate.
+   */
+  cascadeMaxAssumedHops: 2,
   /** Calls an edge needs before its error rate or p95 is judged against a promise. */
   minCallsForRates: 20,
 
@@ -44,6 +49,8 @@ export const DEFAULT_THRESHOLDS = {
   spofMinProbability: 0.5,
   /** Longest synchronous path followed, in hops. */
   spofMaxHops: 6,
+  /** Hops without error data a path may cross (see cascadeMaxAssumedHops). */
+  spofMaxAssumedHops: 2,
 
   // --- SYNC_AI_ON_CRITICAL_PATH ---
   /** p95 of the call into an AI component that is too slow to wait on (DESIGN.md §5: 2 s). */

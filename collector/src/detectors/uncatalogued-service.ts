@@ -16,13 +16,15 @@ export function createUncataloguedServiceDetector(options: DetectorOptions = {})
       if (!snapshot.catalogLoaded) return [];
       const index = indexGraph(snapshot);
       const findings: RaisedFinding[] = [];
+      const declarers = new Map<string, Set<string>>();
+      for (const d of snapshot.declared) (declarers.get(d.to) ?? declarers.set(d.to, new Set()).get(d.to)!).add(d.from);
       for (const c of snapshot.components) {
         if (c.kind !== 'SERVICE' || c.documented) continue;
         const incoming = index.incoming(c.name);
         const outgoing = index.outgoing(c.name);
         const callers = [...new Set(incoming.map((e) => e.from))];
         const callees = [...new Set(outgoing.map((e) => e.to))];
-        const declaredBy = [...new Set(snapshot.declared.filter((d) => d.to === c.name).map((d) => d.from))];
+        const declaredBy = [...(declarers.get(c.name) ?? [])];
         const traceIds = traceIdsOf([...incoming, ...outgoing], t.maxTraceIds);
         const parts = [
           `${c.name} ${c.virtual ? 'is called in traces (it sends no spans of its own: known from its callers\' peer attributes)' : 'sends spans'} since ${instant(c.firstSeenMs)}, last seen ${instant(c.lastSeenMs)}, but has no catalog entry: nobody has declared its owner, system or tier.`,

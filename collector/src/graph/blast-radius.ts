@@ -4,7 +4,7 @@
 // caller would survive. A hop observed at 0 (the caller handled every failure) stops the walk.
 import type { DependencyKind } from '../model/interaction.ts';
 import type { GraphSnapshot } from '../model/graph-snapshot.ts';
-import { SYNCHRONOUS_KINDS, indexGraph } from './graph-index.ts';
+import { SYNCHRONOUS_KINDS, compareNames, indexGraph } from './graph-index.ts';
 import { labelComponents, observedPropagation, propagationPaths } from './failure-propagation.ts';
 
 export interface BlastRadiusEntry {
@@ -34,5 +34,5 @@ export function blastRadius(snapshot: Pick<GraphSnapshot, 'components' | 'depend
   });
   return [...reached.values()]
     .map((label) => ({ component: label.component, probability: label.probability, path: labelComponents(label), assumed: label.assumed }))
-    .sort((a, b) => b.probability - a.probability || Number(a.assumed) - Number(b.assumed) || a.path.length - b.path.length || a.component.localeCompare(b.component));
+    .sort((a, b) => b.probability - a.probability || Number(a.assumed) - Number(b.assumed) || a.path.length - b.path.length || compareNames(a.component, b.component));
 }

@@ -20,6 +20,8 @@ export interface PropagationLabel {
   component: string;
   probability: number;
   assumed: boolean;
+  /** Hops on the path whose propagation was assumed. */
+  assumedHops: number;
   hops: number;
   /** The edge taken into this component (undefined at the start). */
   edge: DependencyEdge | undefined;
@@ -37,6 +39,12 @@ export interface PropagationSearch {
   expandThrough?: (component: string) => boolean;
   /** Paths whose probability falls below this are dropped (default 0: none). */
   minProbability?: number;
+  /**
+   * Paths with more assumed hops than this are dropped (default: no limit): beyond it, failure is
+   * speculation rather than a reasonable assumption. The best path per component is kept without
+   * regard to this budget, so a longer path with fewer assumed hops may occasionally be missed.
+   */
+  maxAssumedHops?: number;
   /**
    * Which path wins per component. `probability` (default): the likeliest, then observed over
    * assumed, then the shortest. `evidence`: observed over assumed first, then the likeliest.
@@ -59,45 +67,50 @@ export function propagationPaths(index: GraphIndex, start: string, search: Propa
   const forward = search.direction === 'forward';
   const maxHops = search.maxHops ?? Number.POSITIVE_INFINITY;
   const minProbability = search.minProbability ?? 0;
+  const maxAssumedHops = search.maxAssumedHops ?? Number.POSITIVE_INFINITY;
   const better = search.prefer === 'evidence' ? evidenceFirst : probabilityFirst;
 
-  const startLabel: PropagationLabel = { component: start, probability: 1, assumed: false, hops: 0, edge: undefined, previous: undefined };
+  const startLabel: PropagationLabel = { component: start, probability: 1, assumed: false, assumedHops: 0, hops: 0, edge: undefined, previous: undefined };
   const best = new Map<string, PropagationLabel>([[start, startLabel]]);
   let frontier: PropagationLabel[] = [startLabel];
   for (let hops = 1; frontier.length > 0 && hops <= maxHops; hops++) {
-    const improved = new Map<string, PropagationLabel>();
+    const improved: PropagationLabel[] = [];
     for (const label of frontier) {
+      if (best.get(label.component) !== label) continue; // superseded in the round that made it
       if (label.hops > 0 && search.expandThrough && !search.expandThrough(label.component)) continue;
       for (const edge of forward ? index.outgoing(label.component) : index.incoming(label.component)) {
         if (!kinds.has(edge.kind)) continue;
-        const next = forward ? edge.to : edge.from;
         const hop = search.weight(edge);
         if (!hop) continue;
         const probability = label.probability * hop.probability;
         if (probability <= 0 || probability < minProbability) continue;
-        const candidate: PropagationLabel = { component: next, probability, assumed: label.assumed || hop.assumed, hops, edge, previous: label };
+        const next = forward ? edge.to : edge.from;
+        const assumed = label.assumed || hop.assumed;
+        const assumedHops = label.assumedHops + (hop.assumed ? 1 : 0);
+        if (assumedHops > maxAssumedHops) continue;
         const current = best.get(next);
-        if (current && !better(candidate, current)) continue;
+        if (current && !better(probability, assumed, hops, current)) continue;
+        const candidate: PropagationLabel = { component: next, probability, assumed, assumedHops, hops, edge, previous: label };
         best.set(next, candidate);
-        improved.set(next, candidate);
+        improved.push(candidate);
       }
     }
-    frontier = [...improved.values()];
+    frontier = improved;
   }
   best.delete(start);
   return best;
 }
 
-function probabilityFirst(a: PropagationLabel, b: PropagationLabel): boolean {
-  if (a.probability !== b.probability) return a.probability > b.probability;
-  if (a.assumed !== b.assumed) return !a.assumed;
-  return a.hops < b.hops;
+function probabilityFirst(probability: number, assumed: boolean, hops: number, b: PropagationLabel): boolean {
+  if (probability !== b.probability) return probability > b.probability;
+  if (assumed !== b.assumed) return !assumed;
+  return hops < b.hops;
 }
 
-function evidenceFirst(a: PropagationLabel, b: PropagationLabel): boolean {
-  if (a.assumed !== b.assumed) return !a.assumed;
-  if (a.probability !== b.probability) return a.probability > b.probability;
-  return a.hops < b.hops;
+function evidenceFirst(probability: number, assumed: boolean, hops: number, b: PropagationLabel): boolean {
+  if (assumed !== b.assumed) return !assumed;
+  if (probability !== b.probability) return probability > b.probability;
+  return hops < b.hops;
 }
 
 /** Components from the start to the label's component. */

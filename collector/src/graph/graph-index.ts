@@ -58,3 +58,6 @@ export function neighbours(index: GraphIndex, name: string, kinds: readonly Depe
   const edges = direction === 'forward' ? index.outgoing(name) : index.incoming(name);
   return edges.filter((e) => kinds.includes(e.kind));
 }
+
+/** Orders names by code unit, the same everywhere (localeCompare depends on the locale, and is slow in bulk). */
+export const compareNames = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

@@ -1,0 +1,94 @@
+// Where findings are raised, as I/O: read the observed graph from Neo4j, join the declared
+// catalog, run every detector (collector/src/detectors/, pure), then persist the findings'
+// lifecycle and the catalog's view of the graph. Runs after a flush, at most once per
+// minIntervalMs, never two at a time.
+import type { Driver } from 'neo4j-driver';
+import { applyCatalog } from './catalog/apply-catalog.ts';
+import { createCatalogSource } from './catalog/catalog-source.ts';
+import { createDetectors, runDetectors, type DetectorOptions } from './detectors/index.ts';
+import type { GraphSnapshot, RaisedFinding } from './model/graph-snapshot.ts';
+import { createCatalogWriter } from './store/catalog-writer.ts';
+import { createFindingStore, type FindingChanges } from './store/finding-store.ts';
+import { readObservedGraph } from './store/snapshot-reader.ts';
+
+export interface DetectionLoopOptions {
+  driver: Driver;
+  database: string;
+  catalogPath: string | undefined;
+  detectorOptions: DetectorOptions;
+  /** Detector passes are at most this frequent, however often the graph is flushed. */
+  minIntervalMs: number;
+  clock: () => number;
+  log: (line: string) => void;
+  onChanges?: (changes: FindingChanges, findings: RaisedFinding[]) => void;
+}
+
+export interface DetectionStats {
+  passes: number;
+  failedPasses: number;
+  lastPassMs: number | undefined;
+  lastDetectMs: number | undefined;
+  openFindings: number;
+  lastError: string | undefined;
+}
+
+export function createDetectionLoop(options: DetectionLoopOptions) {
+  const detectors = createDetectors(options.detectorOptions);
+  const catalogSource = createCatalogSource(options.catalogPath, options.log);
+  const findingStore = createFindingStore(options.driver, options.database);
+  const catalogWriter = createCatalogWriter(options.driver, options.database);
+  const stats: DetectionStats = { passes: 0, failedPasses: 0, lastPassMs: undefined, lastDetectMs: undefined, openFindings: 0, lastError: undefined };
+  let running: Promise<void> | undefined;
+  let lastStartedMs = -Infinity;
+
+  async function pass(): Promise<void> {
+    const started = performance.now();
+    const nowMs = options.clock();
+    const catalog = await catalogSource.current();
+    const observed = await readObservedGraph(options.driver, options.database);
+    const joined = applyCatalog(observed.components, observed.dependencies, catalog);
+    const snapshot: GraphSnapshot = { nowMs, ...joined, workflows: observed.workflows };
+    const detectStarted = performance.now();
+    const findings = runDetectors(snapshot, detectors, (detector, error) => options.log(`detector ${detector.kind} failed: ${(error as Error).stack ?? String(error)}`));
+    stats.lastDetectMs = performance.now() - detectStarted;
+    await catalogWriter.write(joined.components, joined.dependencies, joined.declared);
+    const changes = await findingStore.reconcile(findings, nowMs);
+    stats.openFindings = changes.open;
+    stats.passes++;
+    stats.lastPassMs = performance.now() - started;
+    if (changes.opened.length > 0 || changes.resolved.length > 0) {
+      options.log(`findings: ${changes.opened.length} opened, ${changes.resolved.length} resolved, ${changes.open} open`);
+      options.onChanges?.(changes, findings);
+    }
+  }
+
+  return {
+    /** Runs a pass unless one ran within minIntervalMs or is running (force: run now, after any running one). */
+    async run(force = false): Promise<void> {
+      if (running) {
+        if (!force) return;
+        await running;
+      }
+      if (!force && options.clock() - lastStartedMs < options.minIntervalMs) return;
+      lastStartedMs = options.clock();
+      running = pass()
+        .catch((error: Error) => {
+          stats.failedPasses++;
+          stats.lastError = error.message;
+          options.log(`detector pass failed: ${error.message}`);
+        })
+        .finally(() => {
+          running = undefined;
+        });
+      await running;
+    },
+    /** Resolves when no pass is running (shutdown). */
+    async idle(): Promise<void> {
+      await running;
+    },
+    stats: (): DetectionStats => ({ ...stats }),
+    catalogProblems: () => catalogSource.problems(),
+  };
+}
+
+export type DetectionLoop = ReturnType<typeof createDetectionLoop>;

@@ -1,8 +1,9 @@
 // The GraphQL server object, separate from any listener (main.ts) so tests call yoga.fetch().
 // Resolvers stay thin: reads live in graph/read-graph.ts.
 import { readFileSync } from 'node:fs';
-import { GraphQLError } from 'graphql';
-import { createPubSub, createSchema, createYoga, type PubSub } from 'graphql-yoga';
+// createGraphQLError, not `new GraphQLError`: graphql ships CJS and ESM builds, and an error
+// class from the other build would fail yoga's instanceof check and be masked.
+import { createGraphQLError, createPubSub, createSchema, createYoga, type PubSub } from 'graphql-yoga';
 import type { Driver } from 'neo4j-driver';
 import { createBatchLoader } from './batch.ts';
 import { blastRadius } from '@orrery/collector/graph/blast-radius.ts';
@@ -85,9 +86,9 @@ export function createOrreryYoga(options: OrreryYogaOptions) {
       Mutation: {
         acknowledgeFinding: async (_: unknown, args: { id: string; note: string }) => {
           const note = args.note.trim();
-          if (!note) throw new GraphQLError('acknowledgeFinding needs a note saying why', { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
+          if (!note) throw createGraphQLError('acknowledgeFinding needs a note saying why', { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
           if (!(await findingStore.acknowledge(args.id, note, Date.now()))) {
-            throw new GraphQLError(`no open finding with id ${JSON.stringify(args.id)}`, { extensions: { code: 'NOT_FOUND', http: { status: 404 } } });
+            throw createGraphQLError(`no open finding with id ${JSON.stringify(args.id)}`, { extensions: { code: 'NOT_FOUND', http: { status: 404 } } });
           }
           return (await findingReader.findings({ id: args.id }))[0] ?? null;
         },

@@ -108,6 +108,18 @@ describe('CASCADING_RISK_PATH', () => {
       }))).toEqual([]);
     });
 
+    it('a chain of more assumed hops than cascadeMaxAssumedHops (2)', () => {
+      const build = (hops: number) => {
+        const chain = Array.from({ length: hops + 1 }, (_, i) => `n${i}`);
+        return snapshot({
+          components: chain.map((n, i) => component(n, i === 0 ? { tier: 0 } : i === hops ? { tier: 3, degradable: true } : {})),
+          dependencies: chain.slice(1).map((n, i) => edge(chain[i]!, n)),
+        });
+      };
+      expect(detect(build(2))).toHaveLength(1);
+      expect(detect(build(3))).toEqual([]);
+    });
+
     it('a degradable component further than the hop bound', () => {
       const chain = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'];
       expect(detect(snapshot({

@@ -4,7 +4,8 @@
 //  2. Freshness: a call's spans POSTed to a running collector -> its dependency visible through
 //     GraphQL (real embedded Neo4j, default flush interval).
 //  3. Peak RSS of a collector process fed a million spans a minute for a minute over OTLP/HTTP.
-// Options: --quick (shorter runs), --seconds N (length of the memory run).
+//  4. One full detector pass over 5,000 components and 20,000 dependencies.
+// Options: --quick (shorter runs), --seconds N (length of the memory run), --detectors-only.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,6 +18,7 @@ import { decodeProtobufTraces } from '../collector/src/otlp/decode-protobuf.ts';
 import { createNeo4jDriver } from '../collector/src/store/neo4j-driver.ts';
 import { encodeProtobufTraces } from '../collector/src/testing/encode-protobuf.ts';
 import { generateEstateTraffic } from '../collector/src/testing/estate-traffic.ts';
+import { benchmarkDetectors } from '../collector/src/detectors/bench.ts';
 import { createOrreryYoga } from '../api/src/yoga.ts';
 import { startEmbeddedNeo4j } from '../neo4j-embedded/neo4j.ts';
 import { freePort } from '../test/src/support/free-port.ts';
@@ -74,6 +76,11 @@ async function main(): Promise<void> {
     const runs = [1, 2, 3].map(() => pipelineThroughput(format, bodies, spans));
     line(`pipeline ${format.padEnd(8)} ${Math.round(Math.max(...runs)).toLocaleString('en')} spans/s on one core (best of 3; decode + pairing + aggregation)`);
   }
+
+  // Detectors: one full pass over a large synthetic estate.
+  const detectors = benchmarkDetectors();
+  line(`detectors: one full pass over ${detectors.components.toLocaleString('en')} components and ${detectors.dependencies.toLocaleString('en')} dependencies: median ${Math.round(detectors.medianMs)} ms (${detectors.findings.toLocaleString('en')} findings)`);
+  if (args.includes('--detectors-only')) return;
 
   // 2 and 3 need a Neo4j and a collector process.
   const dataDir = mkdtempSync(join(tmpdir(), 'orrery-bench-'));

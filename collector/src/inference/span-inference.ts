@@ -13,7 +13,7 @@ import { durationMs } from '../model/span.ts';
 import type { ComponentRef, ComponentSighting, Interaction } from '../model/interaction.ts';
 import { classifySpan } from './classify-span.ts';
 import { createPairingStore, type PairingStoreStats } from './pairing-store.ts';
-import { createRecentIds } from './recent-ids.ts';
+import { createRecentIds, spanIdentity } from './recent-ids.ts';
 import { createWorkflowTracker, type WorkflowRun } from './workflow-tracker.ts';
 
 export interface SpanInferenceOptions {
@@ -78,10 +78,11 @@ export function createSpanInference(options: SpanInferenceOptions) {
     consumersWithoutProducer: 0, unconsumedMessages: 0, consumersWithoutDestination: 0,
   };
   const storeOptions = { ttlMs: options.pairingTimeoutMs, maxEntries: options.maxPendingSpans, clock };
-  // Ids remembered for twice the pairing window: a retried export arrives within seconds.
-  const seenSpans = createRecentIds({ windowMs: options.pairingTimeoutMs * 2, maxIds: options.maxPendingSpans * 4, clock });
+  // Ids remembered for one to two pairing windows (10-20 s by default): a retried export arrives
+  // within seconds.
+  const seenSpans = createRecentIds({ windowMs: options.pairingTimeoutMs, maxIds: options.maxPendingSpans * 4, clock });
   // Database, AI and messaging spans, whose HTTP CLIENT children are their transport, not a second dependency.
-  const semanticSpans = createRecentIds({ windowMs: options.pairingTimeoutMs * 2, maxIds: options.maxPendingSpans * 2, clock });
+  const semanticSpans = createRecentIds({ windowMs: options.pairingTimeoutMs, maxIds: options.maxPendingSpans * 2, clock });
 
   const workflows = createWorkflowTracker({
     windowMs: options.pairingTimeoutMs,
@@ -93,7 +94,7 @@ export function createSpanInference(options: SpanInferenceOptions) {
   const clients = createPairingStore<Span>({
     ...storeOptions,
     onExpire: (_key, client) => {
-      if (client.parentSpanId && semanticSpans.has(spanKey(client.traceId, client.parentSpanId))) {
+      if (client.parentSpanId && semanticSpans.has(spanIdentity(client.traceId, client.parentSpanId))) {
         counts.clientsFoldedIntoParent++;
         return;
       }
@@ -169,12 +170,13 @@ export function createSpanInference(options: SpanInferenceOptions) {
   }
 
   function ingestSpan(span: Span): void {
-    const key = spanKey(span.traceId, span.spanId);
-    if (seenSpans.seenBefore(key)) {
+    const identity = spanIdentity(span.traceId, span.spanId);
+    if (seenSpans.seenBefore(identity)) {
       counts.duplicateSpans++;
       return;
     }
     counts.spans++;
+    const key = spanKey(span.traceId, span.spanId);
     workflows.observe(span);
     const role = classifySpan(span);
     switch (role.role) {
@@ -194,7 +196,7 @@ export function createSpanInference(options: SpanInferenceOptions) {
       }
       case 'one-sided': {
         counts.oneSided++;
-        semanticSpans.add(key);
+        semanticSpans.add(identity);
         onInteraction({
           from: serviceRef(span.resource), to: role.peer, kind: role.dependency, protocol: role.protocol, operation: role.operation,
           traceId: span.traceId, timeUnixMs: span.startTimeUnixMs, durationMs: durationMs(span), callerError: undefined, calleeError: isError(span),
@@ -202,7 +204,7 @@ export function createSpanInference(options: SpanInferenceOptions) {
         return;
       }
       case 'producer': {
-        semanticSpans.add(key);
+        semanticSpans.add(identity);
         const producer: ProducerHalf = { span, queue: role.queue, protocol: role.protocol, consumers: 0 };
         onInteraction(publishInteraction(producer));
         for (const waiting of consumers.take(key) ?? []) {
@@ -215,7 +217,7 @@ export function createSpanInference(options: SpanInferenceOptions) {
         return;
       }
       case 'consumer': {
-        semanticSpans.add(key);
+        semanticSpans.add(identity);
         if (role.queue) {
           onInteraction({
             from: role.queue, to: serviceRef(span.resource), kind: 'CONSUME', protocol: role.protocol, operation: role.queue.name,

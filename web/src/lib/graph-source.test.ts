@@ -28,7 +28,7 @@ function harness(bodies: (string | Error)[]) {
 }
 
 const body = (n: number) =>
-  JSON.stringify({ data: { components: Array.from({ length: n }, (_, i) => component(`c${i}`)), dependencies: [] } });
+  JSON.stringify({ data: { components: Array.from({ length: n }, (_, i) => component(`c${i}`)), dependencies: [], findings: [] } });
 
 describe('createPollingGraphSource', () => {
   it('posts the map query and delivers a snapshot, then polls again', async () => {
@@ -37,6 +37,7 @@ describe('createPollingGraphSource', () => {
     await h.settle();
     expect(h.events).toEqual(['snapshot 2']);
     expect(h.requests[0]).toMatchObject({ query: expect.stringContaining('dependencies') });
+    expect(h.requests[0]).toMatchObject({ query: expect.stringContaining('findings') });
     h.timers.shift()!();
     await h.settle();
     h.timers.shift()!();

@@ -3,16 +3,27 @@
 import {
   COMPONENT_KINDS,
   DEPENDENCY_KINDS,
+  FINDING_STATUSES,
+  SEVERITIES,
   type Component,
   type ComponentKind,
   type Dependency,
   type DependencyKind,
+  type Finding,
+  type FindingStatus,
   type GraphSnapshot,
+  type Severity,
 } from './model.ts';
+
+/** The fields of a finding the app reads, shared by the map's query and the acknowledge mutation. */
+export const FINDING_FIELDS = 'id kind severity title detail components path status firstSeen lastSeen evidence acknowledgement';
 
 /**
  * Components and dependencies are fetched as two flat lists rather than through
  * `Component.dependsOn`, so each edge crosses the wire once whatever the estate's size.
+ * Findings come in the same request, of every status: a finding that resolves while someone is
+ * reading it turns grey instead of disappearing from under them, and the map and the findings
+ * list always describe the same moment.
  */
 export const GRAPH_QUERY = `query OrreryMap {
   components {
@@ -22,6 +33,7 @@ export const GRAPH_QUERY = `query OrreryMap {
     from to kind protocol operation calls errors p50Ms p95Ms p99Ms
     errorPropagation callsPerTrace documented firstSeen lastSeen
   }
+  findings { ${FINDING_FIELDS} }
 }`;
 
 export class GraphWireError extends Error {
@@ -80,12 +92,16 @@ function list(o: Json, key: string, at: string): unknown[] {
   return v;
 }
 
-function parseComponent(value: unknown, at: string): Component {
-  if (!isObject(value)) throw new GraphWireError(`${at} must be an object`);
-  const versions = list(value, 'versions', at).map((v, i) => {
-    if (typeof v !== 'string') throw new GraphWireError(`${at}.versions[${i}] must be a string`);
+function strings(o: Json, key: string, at: string): string[] {
+  return list(o, key, at).map((v, i) => {
+    if (typeof v !== 'string') throw new GraphWireError(`${at}.${key}[${i}] must be a string`);
     return v;
   });
+}
+
+function parseComponent(value: unknown, at: string): Component {
+  if (!isObject(value)) throw new GraphWireError(`${at} must be an object`);
+  const versions = strings(value, 'versions', at);
   return {
     name: str(value, 'name', at),
     kind: oneOf<ComponentKind>(value, 'kind', at, COMPONENT_KINDS),
@@ -123,23 +139,65 @@ function parseDependency(value: unknown, at: string): Dependency {
 }
 
 /**
+ * `evidence` is JSON carried in a GraphQL String, so GraphQL itself does not check it. Text that
+ * is not a JSON object is kept under `text` rather than failing the map: the detail already says
+ * the same in words, and a detector's formatting slip should not blank the page.
+ */
+function parseEvidence(o: Json, at: string): Record<string, unknown> | null {
+  const raw = optStr(o, 'evidence', at);
+  if (raw === null || raw.trim() === '') return null;
+  try {
+    const value: unknown = JSON.parse(raw);
+    if (isObject(value)) return value;
+  } catch {
+    // Falls through to the raw text.
+  }
+  return { text: raw };
+}
+
+export function parseFinding(value: unknown, at: string): Finding {
+  if (!isObject(value)) throw new GraphWireError(`${at} must be an object`);
+  const path = value['path'] === null || value['path'] === undefined ? null : strings(value, 'path', at);
+  return {
+    id: str(value, 'id', at),
+    kind: str(value, 'kind', at),
+    severity: oneOf<Severity>(value, 'severity', at, SEVERITIES),
+    title: str(value, 'title', at),
+    detail: str(value, 'detail', at),
+    components: strings(value, 'components', at),
+    path,
+    status: oneOf<FindingStatus>(value, 'status', at, FINDING_STATUSES),
+    firstSeen: str(value, 'firstSeen', at),
+    lastSeen: str(value, 'lastSeen', at),
+    evidence: parseEvidence(value, at),
+    acknowledgement: optStr(value, 'acknowledgement', at),
+  };
+}
+
+/** The first GraphQL error's message, when the body carries any (GraphQL answers them with 200). */
+export function graphqlErrorMessage(body: unknown): string | null {
+  if (!isObject(body)) return null;
+  const errors = body['errors'];
+  if (!Array.isArray(errors) || errors.length === 0) return null;
+  const first: unknown = errors[0];
+  return isObject(first) && typeof first['message'] === 'string' ? first['message'] : 'unknown error';
+}
+
+/**
  * Turns a GraphQL response body into a snapshot. GraphQL reports failures in `errors` with
  * status 200, so those are raised here too. A dependency whose end is not a listed component
  * cannot be drawn; it is dropped and counted rather than invented as a placeholder component.
  */
 export function parseGraphResponse(body: unknown, receivedAt: Date): GraphSnapshot {
   if (!isObject(body)) throw new GraphWireError('response must be a JSON object');
-  const errors = body['errors'];
-  if (Array.isArray(errors) && errors.length > 0) {
-    const first = errors[0];
-    const message = isObject(first) && typeof first['message'] === 'string' ? first['message'] : 'unknown error';
-    throw new GraphWireError(`GraphQL error: ${message}`);
-  }
+  const message = graphqlErrorMessage(body);
+  if (message !== null) throw new GraphWireError(`GraphQL error: ${message}`);
   const data = body['data'];
   if (!isObject(data)) throw new GraphWireError('response.data must be an object');
   const components = list(data, 'components', 'data').map((c, i) => parseComponent(c, `data.components[${i}]`));
   const names = new Set(components.map((c) => c.name));
   const all = list(data, 'dependencies', 'data').map((d, i) => parseDependency(d, `data.dependencies[${i}]`));
   const dependencies = all.filter((d) => names.has(d.from) && names.has(d.to));
-  return { components, dependencies, droppedDependencies: all.length - dependencies.length, receivedAt };
+  const findings = list(data, 'findings', 'data').map((f, i) => parseFinding(f, `data.findings[${i}]`));
+  return { components, dependencies, droppedDependencies: all.length - dependencies.length, findings, receivedAt };
 }

@@ -42,20 +42,31 @@ export interface Dependency {
   lastSeen: string;
 }
 
-export type Severity = 'CRITICAL' | 'HIGH' | 'MEDIUM' | 'LOW' | 'INFO';
-export type FindingStatus = 'OPEN' | 'ACKNOWLEDGED' | 'RESOLVED';
+/** Worst first: the order findings are listed and the order in which they win a colour. */
+export const SEVERITIES = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'INFO'] as const;
+export type Severity = (typeof SEVERITIES)[number];
 
+export const FINDING_STATUSES = ['OPEN', 'ACKNOWLEDGED', 'RESOLVED'] as const;
+export type FindingStatus = (typeof FINDING_STATUSES)[number];
+
+/** A problem a detector found (DESIGN.md section 5). `kind` stays a string: new detectors add kinds. */
 export interface Finding {
   id: string;
   kind: string;
   severity: Severity;
   title: string;
+  /** Plain-language explanation with the evidence, written by the detector. */
   detail: string;
   components: string[];
+  /** The route the problem follows, first component first, where one applies. */
   path: string[] | null;
   status: FindingStatus;
   firstSeen: string;
   lastSeen: string;
+  /** The numbers behind the finding (counts, rates, trace ids), decoded from the wire's JSON text. */
+  evidence: Readonly<Record<string, unknown>> | null;
+  /** The note left by whoever acknowledged it. */
+  acknowledgement: string | null;
 }
 
 export interface GraphSnapshot {
@@ -63,6 +74,8 @@ export interface GraphSnapshot {
   dependencies: Dependency[];
   /** Dependencies dropped because an end is not among the components (counted, never silent). */
   droppedDependencies: number;
+  /** Every finding, whatever its status: a resolved one stays listed (greyed) rather than vanishing. */
+  findings: Finding[];
   receivedAt: Date;
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { REVERSE_PAIR_CURVATURE, buildRenderModel, componentDetails, neighbourhood } from './render-model.ts';
+import { REVERSE_PAIR_CURVATURE, buildRenderModel, componentDetails, emphasisAround, neighbourhood } from './render-model.ts';
 import { component, dependency, snapshot } from './test-builders.ts';
 
 const indexOf = (...names: string[]) => new Map(names.map((n, i) => [n, i]));
@@ -70,6 +70,13 @@ describe('neighbourhood and componentDetails', () => {
     const model = buildRenderModel(snap, indexOf('storefront', 'checkout', 'payments', 'pricing'));
     expect([...neighbourhood('payments', model.edges)].sort()).toEqual(['checkout', 'payments']);
     expect(neighbourhood(null, model.edges).size).toBe(0);
+  });
+
+  it('emphasises a component, its neighbours and only the edges that touch it', () => {
+    const model = buildRenderModel(snap, indexOf('storefront', 'checkout', 'payments', 'pricing'));
+    const emphasis = emphasisAround('payments', model.edges);
+    expect([...emphasis.nodes].sort()).toEqual(['checkout', 'payments']);
+    expect([...emphasis.edges]).toEqual([JSON.stringify(['checkout', 'payments'])]);
   });
 
   it('lists what a component depends on and what depends on it, busiest first', () => {

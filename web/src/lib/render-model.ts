@@ -164,6 +164,21 @@ export function neighbourhood(name: string | null, edges: readonly MapEdge[]): S
   return related;
 }
 
+/** What stays bright while something is selected; the rest of the map is dimmed. */
+export interface Emphasis {
+  /** Component names. */
+  nodes: ReadonlySet<string>;
+  /** Edge ids (`MapEdge.id`). */
+  edges: ReadonlySet<string>;
+}
+
+/** A selected component: itself, its direct neighbours and the edges that join it to them. */
+export function emphasisAround(name: string, edges: readonly MapEdge[]): Emphasis {
+  const ids = new Set<string>();
+  for (const e of edges) if (e.from === name || e.to === name) ids.add(e.id);
+  return { nodes: neighbourhood(name, edges), edges: ids };
+}
+
 export interface ComponentDetails {
   component: Component;
   dependsOn: Dependency[];

@@ -1,5 +1,5 @@
 // Small builders shared by the tests: a component or dependency with only what a test cares about.
-import type { Component, Dependency, GraphSnapshot } from './model.ts';
+import type { Component, Dependency, Finding, GraphSnapshot } from './model.ts';
 
 export function component(name: string, overrides: Partial<Component> = {}): Component {
   return {
@@ -39,6 +39,30 @@ export function dependency(from: string, to: string, overrides: Partial<Dependen
   };
 }
 
-export function snapshot(components: Component[], dependencies: Dependency[]): GraphSnapshot {
-  return { components, dependencies, droppedDependencies: 0, receivedAt: new Date('2025-01-01T01:00:00Z') };
+export function finding(id: string, overrides: Partial<Finding> = {}): Finding {
+  return {
+    id,
+    kind: 'HIGH_COUPLING',
+    severity: 'MEDIUM',
+    title: `finding ${id}`,
+    detail: `what finding ${id} means`,
+    components: [],
+    path: null,
+    status: 'OPEN',
+    firstSeen: '2025-01-01T00:00:00.000Z',
+    lastSeen: '2025-01-01T01:00:00.000Z',
+    evidence: null,
+    acknowledgement: null,
+    ...overrides,
+  };
+}
+
+/** A finding as the API sends it: evidence is JSON text. */
+export function wireFinding(id: string, overrides: Partial<Finding> = {}): Record<string, unknown> {
+  const f = finding(id, overrides);
+  return { ...f, evidence: f.evidence === null ? null : JSON.stringify(f.evidence) };
+}
+
+export function snapshot(components: Component[], dependencies: Dependency[], findings: Finding[] = []): GraphSnapshot {
+  return { components, dependencies, droppedDependencies: 0, findings, receivedAt: new Date('2025-01-01T01:00:00Z') };
 }

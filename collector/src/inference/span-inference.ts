@@ -1,15 +1,18 @@
-// Where spans become interactions. Each span is classified (classify-span.ts); one-sided spans
-// (databases, AI providers, human steps, publish/consume) yield an interaction at once, while
-// the halves of a synchronous call and of an asynchronous handoff wait in pairing stores until
-// their partner arrives — from any request, any service, in any order — or expire.
+// Where spans become interactions. Each span is classified once (classify-span.ts); one-sided
+// spans (databases, AI providers, human steps, publish/consume) yield an interaction at once,
+// while the halves of a synchronous call and of an asynchronous handoff wait in pairing stores
+// until their partner arrives — from any request, any service, in any order — or expire.
 //
 // Pairing rules (DESIGN.md §2.3):
-//  - CLIENT span + the SERVER span whose parent it is        -> SYNC caller -> callee
-//  - CLIENT span that expires unpaired                       -> SYNC caller -> virtual peer
+//  - CLIENT span + the SERVER span whose parent it is          -> SYNC caller -> callee
+//  - CLIENT span that expires unpaired                         -> SYNC caller -> virtual peer
 //  - PRODUCER span + CONSUMER that links to it or is its child -> ASYNC producer -> consumer
 // Every span that yields no edge is counted under a named reason in stats().
-import type { ServiceResource, Span } from '../model/span.ts';
-import { durationMs } from '../model/span.ts';
+//
+// A waiting half keeps only what its interaction needs (ids, service, times, status and what
+// classification said), never the span's attribute maps: halves outlive young-generation GC,
+// and keeping them small is most of the collector's memory at high span rates.
+import type { Span } from '../model/span.ts';
 import type { ComponentRef, ComponentSighting, Interaction } from '../model/interaction.ts';
 import { classifySpan } from './classify-span.ts';
 import { createPairingStore, type PairingStoreStats } from './pairing-store.ts';
@@ -42,7 +45,7 @@ export interface SpanInferenceStats {
   clientsFoldedIntoParent: number;
   /** SERVER spans with a parent whose CLIENT half never arrived (uninstrumented caller). */
   serversWithoutClient: number;
-  /** Consumer references (links or parents) that never met a producer. */
+  /** Consumer spans none of whose references (links, parent) ever met a producer. */
   consumersWithoutProducer: number;
   /** Published messages that no consumer took within the timeout. */
   unconsumedMessages: number;
@@ -52,22 +55,49 @@ export interface SpanInferenceStats {
   workflows: { pendingTraces: number; droppedTraces: number; tracesWithoutRoot: number };
 }
 
-interface ProducerHalf {
-  span: Span;
+/** What a waiting half keeps of its span. */
+interface Half {
+  traceId: string;
+  parentSpanId: string | undefined;
+  service: string;
+  startTimeUnixMs: number;
+  endTimeUnixMs: number;
+  error: boolean;
+}
+
+interface ClientHalf extends Half {
+  peer: ComponentRef;
+  protocol: string;
+  operation: string | undefined;
+}
+
+interface ServerHalf extends Half {
+  protocol: string;
+  operation: string | undefined;
+}
+
+interface ProducerHalf extends Half {
   queue: ComponentRef;
   protocol: string;
   consumers: number;
 }
 
-interface ConsumerHalf {
-  span: Span;
+interface ConsumerHalf extends Half {
   paired: boolean;
   /** References still waiting; the consumer counts as unpaired when the last one expires unmatched. */
   refsWaiting: number;
 }
 
-const serviceRef = (resource: ServiceResource): ComponentRef => ({ name: resource.serviceName, kind: 'SERVICE', virtual: false });
-const isError = (span: Span): boolean => span.status === 'ERROR';
+const half = (span: Span): Half => ({
+  traceId: span.traceId,
+  parentSpanId: span.parentSpanId,
+  service: span.resource.serviceName,
+  startTimeUnixMs: span.startTimeUnixMs,
+  endTimeUnixMs: span.endTimeUnixMs,
+  error: span.status === 'ERROR',
+});
+const serviceRef = (name: string): ComponentRef => ({ name, kind: 'SERVICE', virtual: false });
+const duration = (h: Half): number => Math.max(0, h.endTimeUnixMs - h.startTimeUnixMs);
 const spanKey = (traceId: string, spanId: string): string => traceId + spanId;
 
 export function createSpanInference(options: SpanInferenceOptions) {
@@ -83,7 +113,6 @@ export function createSpanInference(options: SpanInferenceOptions) {
   const seenSpans = createRecentIds({ windowMs: options.pairingTimeoutMs, maxIds: options.maxPendingSpans * 4, clock });
   // Database, AI and messaging spans, whose HTTP CLIENT children are their transport, not a second dependency.
   const semanticSpans = createRecentIds({ windowMs: options.pairingTimeoutMs, maxIds: options.maxPendingSpans * 2, clock });
-
   const workflows = createWorkflowTracker({
     windowMs: options.pairingTimeoutMs,
     maxTraces: options.maxPendingSpans,
@@ -91,24 +120,22 @@ export function createSpanInference(options: SpanInferenceOptions) {
     onRun: (run) => options.onWorkflowRun?.(run),
   });
 
-  const clients = createPairingStore<Span>({
+  const clients = createPairingStore<ClientHalf>({
     ...storeOptions,
     onExpire: (_key, client) => {
       if (client.parentSpanId && semanticSpans.has(spanIdentity(client.traceId, client.parentSpanId))) {
         counts.clientsFoldedIntoParent++;
         return;
       }
-      const role = classifySpan(client);
-      if (role.role !== 'client') return;
       counts.clientsToVirtualPeers++;
       onInteraction({
-        from: serviceRef(client.resource), to: role.peer, kind: 'SYNC', protocol: role.protocol, operation: role.operation,
-        traceId: client.traceId, timeUnixMs: client.startTimeUnixMs, durationMs: durationMs(client),
-        callerError: undefined, calleeError: isError(client),
+        from: serviceRef(client.service), to: client.peer, kind: 'SYNC', protocol: client.protocol, operation: client.operation,
+        traceId: client.traceId, timeUnixMs: client.startTimeUnixMs, durationMs: duration(client),
+        callerError: undefined, calleeError: client.error,
       });
     },
   });
-  const servers = createPairingStore<Span>({ ...storeOptions, onExpire: () => { counts.serversWithoutClient++; } });
+  const servers = createPairingStore<ServerHalf>({ ...storeOptions, onExpire: () => { counts.serversWithoutClient++; } });
   const producers = createPairingStore<ProducerHalf>({
     ...storeOptions,
     onExpire: (_key, producer) => {
@@ -128,37 +155,32 @@ export function createSpanInference(options: SpanInferenceOptions) {
     },
   });
 
-  function pairSync(client: Span, server: Span): void {
+  function pairSync(client: ClientHalf, server: ServerHalf): void {
     counts.syncPaired++;
-    const clientRole = classifySpan(client);
-    const serverRole = classifySpan(server);
-    const clientProtocol = clientRole.role === 'client' ? clientRole.protocol : 'unknown';
-    const serverProtocol = serverRole.role === 'server' ? serverRole.protocol : 'unknown';
     onInteraction({
-      from: serviceRef(client.resource), to: serviceRef(server.resource), kind: 'SYNC',
-      protocol: clientProtocol !== 'unknown' ? clientProtocol : serverProtocol,
-      operation: (serverRole.role === 'server' ? serverRole.operation : undefined) ?? (clientRole.role === 'client' ? clientRole.operation : undefined),
-      traceId: client.traceId, timeUnixMs: client.startTimeUnixMs, durationMs: durationMs(client),
-      callerError: isError(client), calleeError: isError(server),
+      from: serviceRef(client.service), to: serviceRef(server.service), kind: 'SYNC',
+      protocol: client.protocol !== 'unknown' ? client.protocol : server.protocol,
+      operation: server.operation ?? client.operation,
+      traceId: client.traceId, timeUnixMs: client.startTimeUnixMs, durationMs: duration(client),
+      callerError: client.error, calleeError: server.error,
     });
   }
 
-  function pairAsync(producer: ProducerHalf, consumer: Span): void {
+  function pairAsync(producer: ProducerHalf, consumer: Half): void {
     counts.asyncPaired++;
     producer.consumers++;
     onInteraction({
-      from: serviceRef(producer.span.resource), to: serviceRef(consumer.resource), kind: 'ASYNC', protocol: producer.protocol,
-      operation: producer.queue.name, traceId: producer.span.traceId, timeUnixMs: producer.span.startTimeUnixMs,
-      durationMs: Math.max(0, consumer.startTimeUnixMs - producer.span.endTimeUnixMs),
-      callerError: isError(producer.span), calleeError: isError(consumer),
+      from: serviceRef(producer.service), to: serviceRef(consumer.service), kind: 'ASYNC', protocol: producer.protocol,
+      operation: producer.queue.name, traceId: producer.traceId, timeUnixMs: producer.startTimeUnixMs,
+      durationMs: Math.max(0, consumer.startTimeUnixMs - producer.endTimeUnixMs),
+      callerError: producer.error, calleeError: consumer.error,
     });
   }
 
   function publishInteraction(producer: ProducerHalf): Interaction {
-    const span = producer.span;
     return {
-      from: serviceRef(span.resource), to: producer.queue, kind: 'PUBLISH', protocol: producer.protocol, operation: producer.queue.name,
-      traceId: span.traceId, timeUnixMs: span.startTimeUnixMs, durationMs: durationMs(span), callerError: undefined, calleeError: isError(span),
+      from: serviceRef(producer.service), to: producer.queue, kind: 'PUBLISH', protocol: producer.protocol, operation: producer.queue.name,
+      traceId: producer.traceId, timeUnixMs: producer.startTimeUnixMs, durationMs: duration(producer), callerError: undefined, calleeError: producer.error,
     };
   }
 
@@ -176,41 +198,45 @@ export function createSpanInference(options: SpanInferenceOptions) {
       return;
     }
     counts.spans++;
-    const key = spanKey(span.traceId, span.spanId);
     workflows.observe(span);
     const role = classifySpan(span);
     switch (role.role) {
       case 'client': {
+        const key = spanKey(span.traceId, span.spanId);
+        const client: ClientHalf = { ...half(span), peer: role.peer, protocol: role.protocol, operation: role.operation };
         const server = servers.take(key);
-        if (server) pairSync(span, server);
-        else clients.put(key, span);
+        if (server) pairSync(client, server);
+        else clients.put(key, client);
         return;
       }
       case 'server': {
         if (!span.parentSpanId) return; // an entry point: called from outside the traced estate
         const callerKey = spanKey(span.traceId, span.parentSpanId);
+        const server: ServerHalf = { ...half(span), protocol: role.protocol, operation: role.operation };
         const client = clients.take(callerKey);
-        if (client) pairSync(client, span);
-        else servers.put(callerKey, span);
+        if (client) pairSync(client, server);
+        else servers.put(callerKey, server);
         return;
       }
       case 'one-sided': {
         counts.oneSided++;
         semanticSpans.add(identity);
         onInteraction({
-          from: serviceRef(span.resource), to: role.peer, kind: role.dependency, protocol: role.protocol, operation: role.operation,
-          traceId: span.traceId, timeUnixMs: span.startTimeUnixMs, durationMs: durationMs(span), callerError: undefined, calleeError: isError(span),
+          from: serviceRef(span.resource.serviceName), to: role.peer, kind: role.dependency, protocol: role.protocol, operation: role.operation,
+          traceId: span.traceId, timeUnixMs: span.startTimeUnixMs, durationMs: Math.max(0, span.endTimeUnixMs - span.startTimeUnixMs),
+          callerError: undefined, calleeError: span.status === 'ERROR',
         });
         return;
       }
       case 'producer': {
         semanticSpans.add(identity);
-        const producer: ProducerHalf = { span, queue: role.queue, protocol: role.protocol, consumers: 0 };
+        const key = spanKey(span.traceId, span.spanId);
+        const producer: ProducerHalf = { ...half(span), queue: role.queue, protocol: role.protocol, consumers: 0 };
         onInteraction(publishInteraction(producer));
         for (const waiting of consumers.take(key) ?? []) {
           waiting.paired = true;
           waiting.refsWaiting--;
-          pairAsync(producer, waiting.span);
+          pairAsync(producer, waiting);
         }
         // Kept until expiry even when consumed: more consumer groups may still read the message.
         producers.put(key, producer);
@@ -220,24 +246,25 @@ export function createSpanInference(options: SpanInferenceOptions) {
         semanticSpans.add(identity);
         if (role.queue) {
           onInteraction({
-            from: role.queue, to: serviceRef(span.resource), kind: 'CONSUME', protocol: role.protocol, operation: role.queue.name,
-            traceId: span.traceId, timeUnixMs: span.startTimeUnixMs, durationMs: durationMs(span), callerError: undefined, calleeError: isError(span),
+            from: role.queue, to: serviceRef(span.resource.serviceName), kind: 'CONSUME', protocol: role.protocol, operation: role.queue.name,
+            traceId: span.traceId, timeUnixMs: span.startTimeUnixMs, durationMs: Math.max(0, span.endTimeUnixMs - span.startTimeUnixMs),
+            callerError: undefined, calleeError: span.status === 'ERROR',
           });
         } else counts.consumersWithoutDestination++;
-        const half: ConsumerHalf = { span, paired: false, refsWaiting: 0 };
+        const consumer: ConsumerHalf = { ...half(span), paired: false, refsWaiting: 0 };
         for (const ref of producerRefs(span)) {
           const producer = producers.peek(ref);
           if (producer) {
-            half.paired = true;
-            pairAsync(producer, span);
+            consumer.paired = true;
+            pairAsync(producer, consumer);
           } else {
             const waiting = consumers.peek(ref);
-            if (waiting) waiting.push(half);
-            else if (!consumers.put(ref, [half])) continue; // store full: counted as dropped there
-            half.refsWaiting++;
+            if (waiting) waiting.push(consumer);
+            else if (!consumers.put(ref, [consumer])) continue; // store full: counted as dropped there
+            consumer.refsWaiting++;
           }
         }
-        if (!half.paired && half.refsWaiting === 0) counts.consumersWithoutProducer++;
+        if (!consumer.paired && consumer.refsWaiting === 0) counts.consumersWithoutProducer++;
         return;
       }
       case 'internal':
@@ -248,7 +275,7 @@ export function createSpanInference(options: SpanInferenceOptions) {
   return {
     /** Classifies and pairs a batch; one sighting per emitting service per batch. */
     ingest(spans: readonly Span[]): void {
-      const sightings = new Map<ServiceResource, number>();
+      const sightings = new Map<Span['resource'], number>();
       for (const span of spans) {
         ingestSpan(span);
         const latest = sightings.get(span.resource);
@@ -256,7 +283,7 @@ export function createSpanInference(options: SpanInferenceOptions) {
       }
       for (const [resource, timeUnixMs] of sightings) {
         options.onComponent({
-          ...serviceRef(resource), namespace: resource.namespace, version: resource.version, environment: resource.environment, timeUnixMs,
+          ...serviceRef(resource.serviceName), namespace: resource.namespace, version: resource.version, environment: resource.environment, timeUnixMs,
         });
       }
     },

@@ -29,8 +29,17 @@ interface ErrorSpan {
   peer: string | undefined;
 }
 
+/** What is kept of a root span: small, since it waits for the whole trace window. */
+interface Root {
+  spanId: string;
+  service: string;
+  operation: string;
+  failed: boolean;
+  startTimeUnixMs: number;
+}
+
 interface TraceOutcome {
-  root: Span | undefined;
+  root: Root | undefined;
   manual: boolean;
   errors: ErrorSpan[];
 }
@@ -67,7 +76,9 @@ export function createWorkflowTracker(options: { windowMs: number; maxTraces: nu
       if (!isRoot && !isError && !isHuman) return;
       const outcome = outcomeOf(span.traceId);
       if (!outcome) return;
-      if (isRoot) outcome.root = span;
+      if (isRoot) {
+        outcome.root = { spanId: span.spanId, service: span.resource.serviceName, operation: operationOf(span), failed: isError, startTimeUnixMs: span.startTimeUnixMs };
+      }
       if (isHuman) outcome.manual = true;
       if (isError) {
         const role = classifySpan(span);
@@ -87,16 +98,15 @@ export function createWorkflowTracker(options: { windowMs: number; maxTraces: nu
   };
 }
 
-function finish(traceId: string, outcome: TraceOutcome, root: Span): WorkflowRun {
-  const failed = root.status === 'ERROR';
+function finish(traceId: string, outcome: TraceOutcome, root: Root): WorkflowRun {
   return {
-    entry: root.resource.serviceName,
-    operation: operationOf(root),
+    entry: root.service,
+    operation: root.operation,
     traceId,
     timeUnixMs: root.startTimeUnixMs,
-    failed,
+    failed: root.failed,
     manual: outcome.manual,
-    unhandledErrorPath: failed ? unhandledPath(root, outcome.errors) : undefined,
+    unhandledErrorPath: root.failed ? unhandledPath(root, outcome.errors) : undefined,
   };
 }
 
@@ -105,7 +115,7 @@ function finish(traceId: string, outcome: TraceOutcome, root: Span): WorkflowRun
  * spans means nobody handled the error on the way; if the chain ends outside the entry's own
  * service, the error was born in a dependency. Returns the components on the way, entry first.
  */
-function unhandledPath(root: Span, errors: ErrorSpan[]): string[] | undefined {
+function unhandledPath(root: Root, errors: ErrorSpan[]): string[] | undefined {
   const childrenOf = new Map<string, ErrorSpan[]>();
   for (const e of errors) {
     if (!e.parentSpanId) continue;
@@ -113,7 +123,7 @@ function unhandledPath(root: Span, errors: ErrorSpan[]): string[] | undefined {
     list.push(e);
     childrenOf.set(e.parentSpanId, list);
   }
-  const path = [root.resource.serviceName];
+  const path = [root.service];
   let current = root.spanId;
   let origin: ErrorSpan | undefined;
   for (let depth = 0; depth < 64; depth++) {

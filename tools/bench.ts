@@ -22,6 +22,7 @@ import { benchmarkDetectors } from '../collector/src/detectors/bench.ts';
 import { createOrreryYoga } from '../api/src/yoga.ts';
 import { startEmbeddedNeo4j } from '../neo4j-embedded/neo4j.ts';
 import { freePort } from '../test/src/support/free-port.ts';
+import { COLLECTOR_NODE_FLAGS } from './node-flags.ts';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -86,7 +87,8 @@ async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'orrery-bench-'));
   const neo4j = await startEmbeddedNeo4j({ dataDir, boltPort: await freePort(), log: () => {} });
   const otlpPort = await freePort();
-  const collector = spawn(process.execPath, [join(root, 'collector/src/main.ts')], {
+  const nodeFlags = (process.env.ORRERY_BENCH_NODE_FLAGS ?? COLLECTOR_NODE_FLAGS.join(' ')).split(' ').filter(Boolean);
+  const collector = spawn(process.execPath, [...nodeFlags, join(root, 'collector/src/main.ts')], {
     env: { ...process.env, NEO4J_URI: neo4j.uri, ORRERY_OTLP_PORT: String(otlpPort), ORRERY_API_PORT: String(await freePort()) },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
@@ -141,7 +143,7 @@ async function main(): Promise<void> {
     }
     clearInterval(sampler);
     const rate = sentSpans / ((performance.now() - memoryStart) / 60_000);
-    line(`memory: collector peak RSS ${Math.round(peakRssKb / 1024)} MB while receiving ${Math.round(rate).toLocaleString('en')} spans/min for ${memorySeconds} s (${sentSpans.toLocaleString('en')} spans, ${refused} requests refused)`);
+    line(`memory: collector (node ${nodeFlags.join(' ')}) peak RSS ${Math.round(peakRssKb / 1024)} MB while receiving ${Math.round(rate).toLocaleString('en')} spans/min for ${memorySeconds} s (${sentSpans.toLocaleString('en')} spans, ${refused} requests refused)`);
   } finally {
     collector.kill('SIGTERM');
     await new Promise((r) => collector.once('exit', r));

@@ -54,4 +54,7 @@ cmd="${1:-start}"
 [[ "$cmd" == "install" ]] && exit 0
 shift || true
 cd "$root"
-exec node "$root/tools/$cmd.ts" "$@"
+# The platform process runs with bounded V8 heap settings (see tools/node-flags.ts).
+flags=()
+[[ "$cmd" == "start" ]] && flags=(--max-semi-space-size=8 --max-old-space-size=768)
+exec node "${flags[@]}" "$root/tools/$cmd.ts" "$@"

@@ -83,8 +83,10 @@ export function loadConfig(env: Env = process.env): OrreryConfig {
     staleAfterMs: integer('ORRERY_STALE_AFTER_MS', 7 * 86_400_000, 1000, 365 * 86_400_000),
     detectEveryMs: integer('ORRERY_DETECT_MS', 2000, 10, 3_600_000),
     maxBodyBytes: integer('ORRERY_MAX_BODY_BYTES', 32 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
-    maxPendingSpans: integer('ORRERY_MAX_PENDING_SPANS', 200_000, 100, 50_000_000),
-    maxPendingDependencies: integer('ORRERY_MAX_PENDING_DEPENDENCIES', 100_000, 100, 10_000_000),
+    // Together these bound the collector's memory (tools/node-flags.ts sizes the heap for them):
+    // ~300 B per waiting half in four stores and the workflow tracker, ~2 KB per pending edge.
+    maxPendingSpans: integer('ORRERY_MAX_PENDING_SPANS', 100_000, 100, 50_000_000),
+    maxPendingDependencies: integer('ORRERY_MAX_PENDING_DEPENDENCIES', 50_000, 100, 10_000_000),
   };
   if (config.otlpPort !== 0 && config.otlpPort === config.apiPort) problems.push(`ORRERY_OTLP_PORT and ORRERY_API_PORT are both ${config.otlpPort}`);
   if (problems.length > 0) throw new ConfigError(problems);

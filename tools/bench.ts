@@ -126,18 +126,21 @@ async function main(): Promise<void> {
     let peakRssKb = 0;
     let sentSpans = 0;
     let refused = 0;
+    // Traffic is generated and encoded before the clock starts, so the sender keeps the rate.
+    const seconds = Array.from({ length: memorySeconds }, (_, second) => {
+      const traffic = generateEstateTraffic({ services: 200, traces: Math.round(perSecond / 11.9), spansPerRequest: 512, startMs: Date.now() + second * 1000, seed: second + 1 });
+      return { spans: traffic.spans, bodies: traffic.requests.map((r) => encodeProtobufTraces(r)) };
+    });
     const sampler = setInterval(() => {
       const status = readFileSync(`/proc/${collector.pid}/status`, 'utf8');
       peakRssKb = Math.max(peakRssKb, Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0));
     }, 250);
     const memoryStart = performance.now();
-    for (let second = 0; second < memorySeconds; second++) {
+    for (const { spans, bodies } of seconds) {
       const tick = performance.now();
-      const traffic = generateEstateTraffic({ services: 200, traces: Math.round(perSecond / 11.9), spansPerRequest: 512, startMs: Date.now(), seed: second + 1 });
-      const bodies = traffic.requests.map((r) => encodeProtobufTraces(r));
       const results = await Promise.all(bodies.map((body) => fetch(otlpUrl, { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body })));
       refused += results.filter((r) => !r.ok).length;
-      sentSpans += traffic.spans;
+      sentSpans += spans;
       const wait = 1000 - (performance.now() - tick);
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     }

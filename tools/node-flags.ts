@@ -4,6 +4,5 @@
 // 384 MB of old space is above the worst case of every bounded buffer at its default
 // (pairing stores, recent-id sets, pending dependencies: see collector/src/config.ts).
 export const COLLECTOR_NODE_FLAGS = ['--max-semi-space-size=8', '--max-old-space-size=384'];
-
-// The platform process also serves GraphQL and the web app, so it gets more old space.
-export const PLATFORM_NODE_FLAGS = ['--max-semi-space-size=8', '--max-old-space-size=768'];
+// The platform process (npm start) also serves GraphQL and the web app: tools/orrery.sh gives it
+// the same young generation and 768 MB of old space.

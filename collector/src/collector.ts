@@ -47,6 +47,7 @@ export function createCollector(options: CollectorOptions) {
     catalogPath: config.catalogPath,
     detectorOptions: { handoffTimeoutMs: config.handoffTimeoutMs, staleAfterMs: config.staleAfterMs },
     minIntervalMs: config.detectEveryMs,
+    resolveAfterMs: config.resolveAfterMs,
     clock,
     log,
     onChanges: options.onFindingsChanged,

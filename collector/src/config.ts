@@ -16,6 +16,8 @@ export interface OrreryConfig {
   staleAfterMs: number;
   /** Detector passes run after a flush, at most this often. */
   detectEveryMs: number;
+  /** A finding no longer raised is resolved after this long (hysteresis against flapping). */
+  resolveAfterMs: number;
   /** Largest OTLP request body accepted, after decompression. */
   maxBodyBytes: number;
   /** Waiting span halves per pairing store. */
@@ -82,6 +84,7 @@ export function loadConfig(env: Env = process.env): OrreryConfig {
     handoffTimeoutMs: integer('ORRERY_HANDOFF_TIMEOUT_MS', 300_000, 10, 7 * 86_400_000),
     staleAfterMs: integer('ORRERY_STALE_AFTER_MS', 7 * 86_400_000, 1000, 365 * 86_400_000),
     detectEveryMs: integer('ORRERY_DETECT_MS', 2000, 10, 3_600_000),
+    resolveAfterMs: integer('ORRERY_RESOLVE_AFTER_MS', 60_000, 0, 7 * 86_400_000),
     maxBodyBytes: integer('ORRERY_MAX_BODY_BYTES', 32 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     // Together these bound the collector's memory (tools/node-flags.ts sizes the heap for them):
     // ~300 B per waiting half in four stores and the workflow tracker, ~2 KB per pending edge.

@@ -18,6 +18,8 @@ export interface DetectionLoopOptions {
   detectorOptions: DetectorOptions;
   /** Detector passes are at most this frequent, however often the graph is flushed. */
   minIntervalMs: number;
+  /** A finding resolves after going unraised this long (ORRERY_RESOLVE_AFTER_MS). */
+  resolveAfterMs: number;
   clock: () => number;
   log: (line: string) => void;
   onChanges?: (changes: FindingChanges, findings: RaisedFinding[]) => void;
@@ -35,7 +37,7 @@ export interface DetectionStats {
 export function createDetectionLoop(options: DetectionLoopOptions) {
   const detectors = createDetectors(options.detectorOptions);
   const catalogSource = createCatalogSource(options.catalogPath, options.log);
-  const findingStore = createFindingStore(options.driver, options.database);
+  const findingStore = createFindingStore(options.driver, options.database, { resolveAfterMs: options.resolveAfterMs });
   const catalogWriter = createCatalogWriter(options.driver, options.database);
   const stats: DetectionStats = { passes: 0, failedPasses: 0, lastPassMs: undefined, lastDetectMs: undefined, openFindings: 0, lastError: undefined };
   let running: Promise<void> | undefined;

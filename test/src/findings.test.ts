@@ -80,7 +80,7 @@ const FINDINGS = '{ findings { id kind severity title detail components path sta
 
 beforeAll(async () => {
   writeCatalog([]);
-  platform = await startTestPlatform(inject('neo4jUri'), { ORRERY_CATALOG: catalogDir, ORRERY_DETECT_MS: '50' });
+  platform = await startTestPlatform(inject('neo4jUri'), { ORRERY_CATALOG: catalogDir, ORRERY_DETECT_MS: '50', ORRERY_RESOLVE_AFTER_MS: '1000' });
   for (const body of traffic(40, 12)) {
     const response = await fetch(platform.otlpUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     expect(response.status).toBe(200);

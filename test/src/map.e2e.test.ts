@@ -75,4 +75,44 @@ describe('the map of the running demo estate', () => {
       await page.close();
     }
   });
+
+  it('raises findings of every family against the demo catalog and lists them in the findings panel by severity', async () => {
+    const families: Record<string, string[]> = {
+      coupling: ['CHATTY_COUPLING', 'SHARED_DATASTORE', 'HIGH_COUPLING', 'CYCLE'],
+      'orphaned handoff': ['ORPHANED_HANDOFF'],
+      'undocumented coordination': ['UNDOCUMENTED_DEPENDENCY', 'UNCATALOGUED_SERVICE', 'STALE_DECLARATION'],
+      'cascading risk': ['CASCADING_RISK_PATH', 'SINGLE_POINT_OF_FAILURE', 'SYNC_AI_ON_CRITICAL_PATH'],
+    };
+    await eventually(async () => {
+      await platform.collector.detect();
+      const { findings } = await graphql<{ findings: Array<{ kind: string }> }>(platform.apiUrl, '{ findings(status: OPEN) { kind } }');
+      const kinds = new Set(findings.map((f) => f.kind));
+      for (const [family, members] of Object.entries(families)) expect(members.some((k) => kinds.has(k)), family).toBe(true);
+    }, 150_000, 2000);
+
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    try {
+      await page.goto(`${platform.apiUrl}/`);
+      const panel = page.locator('[data-testid="findings-panel"]');
+      await panel.waitFor({ state: 'visible', timeout: 60_000 });
+      const entries = panel.locator('[data-testid="finding"]');
+      await expect.poll(async () => entries.count(), { timeout: 30_000 }).toBeGreaterThanOrEqual(4);
+      const kinds = await entries.evaluateAll((els) => els.map((e) => e.getAttribute('data-kind')));
+      for (const [family, members] of Object.entries(families)) expect(members.some((k) => kinds.includes(k)), family).toBe(true);
+      // Listed worst first.
+      const rank = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'INFO'];
+      const severities = await entries.evaluateAll((els) => els.filter((e) => e.getAttribute('data-status') !== 'RESOLVED').map((e) => e.getAttribute('data-severity') ?? ''));
+      const ranks = severities.map((s) => rank.indexOf(s));
+      expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
+      // Selecting a cascading-risk finding shows its explanation and highlights its path.
+      const risk = panel.locator('[data-testid="finding"][data-kind="CASCADING_RISK_PATH"]').first();
+      await risk.click();
+      await expect.poll(async () => page.locator('[data-testid="finding-detail"]').innerText(), { timeout: 10_000 }).toMatch(/tier 0/);
+      mkdirSync(ARTIFACTS, { recursive: true });
+      await page.screenshot({ path: join(ARTIFACTS, 'map-findings.png') });
+    } finally {
+      await page.close();
+    }
+  });
 });
+

@@ -27,8 +27,11 @@ CALL (n, f) {
 }
 RETURN n.id AS id, opened`;
 
+// A finding resolves only once it has gone unraised for the grace period: conditions near a
+// threshold (an error rate at the limit, a path whose propagation wavers) would otherwise flap
+// between OPEN and RESOLVED from one pass to the next.
 const RESOLVE_OTHERS = `
-MATCH (n:Finding) WHERE n.status <> 'RESOLVED' AND NOT n.id IN $ids
+MATCH (n:Finding) WHERE n.status <> 'RESOLVED' AND NOT n.id IN $ids AND n.lastSeen <= $nowMs - $graceMs
 SET n.status = 'RESOLVED', n.resolvedAt = $nowMs
 RETURN n.id AS id`;
 
@@ -38,7 +41,7 @@ export interface FindingChanges {
   open: number;
 }
 
-export function createFindingStore(driver: Driver, database: string) {
+export function createFindingStore(driver: Driver, database: string, options: { resolveAfterMs: number } = { resolveAfterMs: 0 }) {
   return {
     async reconcile(findings: RaisedFinding[], nowMs: number): Promise<FindingChanges> {
       const rows = findings.map((f) => ({
@@ -56,7 +59,7 @@ export function createFindingStore(driver: Driver, database: string) {
       try {
         return await session.executeWrite(async (tx) => {
           const upserted = await tx.run(UPSERT, { rows, nowMs });
-          const resolved = await tx.run(RESOLVE_OTHERS, { ids: rows.map((r) => r.id), nowMs });
+          const resolved = await tx.run(RESOLVE_OTHERS, { ids: rows.map((r) => r.id), nowMs, graceMs: options.resolveAfterMs });
           return {
             opened: upserted.records.filter((r) => r.get('opened') === true).map((r) => r.get('id') as string),
             resolved: resolved.records.map((r) => r.get('id') as string),

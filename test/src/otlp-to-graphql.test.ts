@@ -122,9 +122,18 @@ describe('OTLP from the OpenTelemetry SDK to GraphQL through Neo4j', () => {
     const badGzip = await post('not gzip', { 'content-type': 'application/json', 'content-encoding': 'gzip' });
     expect(badGzip.status).toBe(400);
 
+    const oversized = await post(new Uint8Array(33 * 1024 * 1024), { 'content-type': 'application/json' });
+    expect(oversized.status).toBe(413);
+    expect(((await oversized.json()) as { message: string }).message).toMatch(/exceeds the limit of 33554432 bytes/);
+
+    // 40 MB of zeros gzip to ~40 kB: refused when inflating passes the limit, not after.
+    const bomb = await post(new Uint8Array(gzipSync(new Uint8Array(40 * 1024 * 1024))), { 'content-type': 'application/json', 'content-encoding': 'gzip' });
+    expect(bomb.status).toBe(413);
+    expect(((await bomb.json()) as { message: string }).message).toMatch(/decompressed body exceeds/);
+
     // The collector is still answering after all of that.
     const ok = await post('{"resourceSpans": []}', { 'content-type': 'application/json' });
     expect(ok.status).toBe(200);
-    expect(platform.collector.stats().receiver.refused).toMatchObject({ '400': 3, '415': 1 });
+    expect(platform.collector.stats().receiver.refused).toMatchObject({ '400': 3, '413': 2, '415': 1 });
   });
 });

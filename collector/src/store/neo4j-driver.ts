@@ -8,6 +8,10 @@ export function createNeo4jDriver(options: { uri: string; user: string | undefin
     disableLosslessIntegers: true,
     maxConnectionPoolSize: 20,
     connectionAcquisitionTimeout: 10_000,
+    connectionTimeout: 5_000,
+    // The flush loop retries with its own backoff and keeps the data meanwhile; the driver's
+    // default of 30 s of retries inside one write would hide an outage from it for that long.
+    maxTransactionRetryTime: 5_000,
     logging: { level: 'error', logger: (_level, message) => console.error(`[neo4j-driver] ${message}`) },
   });
 }

@@ -7,11 +7,12 @@
 
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdir, open, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { withFileLock } from '../tools/file-lock.ts';
 
 export interface EnsureNeo4jBuiltOptions {
   /** Progress and build output. Default: one line on stderr when a build starts. */
@@ -53,9 +54,6 @@ const minimumJavaMajor = 17;
 const defaultReadyTimeoutMs = 120_000;
 const stopGraceMs = 20_000;
 const stderrTailLines = 40;
-// A first build downloads Maven and ~120 MB of jars; a build lock older than this is abandoned.
-const buildLockStaleMs = 15 * 60_000;
-
 // Flags Neo4j's own launcher passes on Java 17 (see /work/shared/STACK.md).
 const neo4jJvmFlags = [
   '--add-opens=java.base/java.nio=ALL-UNNAMED',
@@ -170,7 +168,7 @@ async function buildIfStale(log: (line: string) => void): Promise<void> {
   const wanted = await sourceHash();
   if ((await readStamp()) === wanted && (await buildOutputPresent())) return;
 
-  await withBuildLock(async () => {
+  await withFileLock(buildLockPath, 'build of the embedded Neo4j launcher', async () => {
     // Another process may have finished the same build while this one waited for the lock.
     if ((await readStamp()) === wanted && (await buildOutputPresent())) return;
     await findJava();
@@ -255,48 +253,6 @@ async function runMavenPackage(): Promise<void> {
   }
 }
 
-async function withBuildLock(work: () => Promise<void>): Promise<void> {
-  await mkdir(targetDir, { recursive: true });
-  const giveUpAt = Date.now() + buildLockStaleMs;
-  for (;;) {
-    try {
-      const handle = await open(buildLockPath, 'wx');
-      await handle.writeFile(String(process.pid));
-      await handle.close();
-      break;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      if (await buildLockIsAbandoned()) {
-        await rm(buildLockPath, { force: true });
-        continue;
-      }
-      if (Date.now() > giveUpAt) {
-        throw new Error(`Timed out waiting for another build of the embedded Neo4j launcher (lock ${buildLockPath})`);
-      }
-      await sleep(500);
-    }
-  }
-  try {
-    await work();
-  } finally {
-    await rm(buildLockPath, { force: true });
-  }
-}
-
-async function buildLockIsAbandoned(): Promise<boolean> {
-  try {
-    const [text, info] = await Promise.all([readFile(buildLockPath, 'utf8'), stat(buildLockPath)]);
-    if (Date.now() - info.mtimeMs > buildLockStaleMs) return true;
-    const pid = Number.parseInt(text, 10);
-    if (!Number.isInteger(pid)) return false; // being written right now
-    process.kill(pid, 0);
-    return false;
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    // ENOENT: released meanwhile (retry the open); ESRCH: its owner died.
-    return code === 'ENOENT' || code === 'ESRCH';
-  }
-}
 
 function defaultBuildLog(line: string): void {
   process.stderr.write(`${line}\n`);
@@ -501,8 +457,4 @@ function isStackFrame(line: string): boolean {
 function pushBounded(lines: string[], line: string, max: number): void {
   lines.push(line);
   if (lines.length > max) lines.splice(0, lines.length - max);
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -8,10 +8,9 @@ import type { Driver } from 'neo4j-driver';
 import { createBatchLoader } from './batch.ts';
 import { blastRadius } from '@orrery/collector/graph/blast-radius.ts';
 import { shortestPath } from '@orrery/collector/graph/paths.ts';
-import type { DependencyEdge } from '@orrery/collector/model/graph-snapshot.ts';
 import { readObservedGraph } from '@orrery/collector/store/snapshot-reader.ts';
 import { createFindingStore } from '@orrery/collector/store/finding-store.ts';
-import { createFindingReader, createGraphReader, type ComponentRow, type DependencyRow, type FindingFilter, type FindingRow } from './graph/read-graph.ts';
+import { createFindingReader, createGraphReader, dependencyRow, type ComponentRow, type DependencyRow, type FindingFilter, type FindingRow } from './graph/read-graph.ts';
 
 const typeDefs = readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8');
 
@@ -35,17 +34,6 @@ export function createOrreryPubSub(): OrreryPubSub {
   return createPubSub<Events>();
 }
 
-const iso = (ms: number): string => new Date(ms).toISOString();
-
-/** The GraphQL shape of an edge read for graph algorithms. */
-function dependencyRow(edge: DependencyEdge): DependencyRow {
-  return {
-    from: edge.from, to: edge.to, kind: edge.kind, protocol: edge.protocol, operation: null, calls: edge.calls, errors: edge.errors,
-    p50Ms: edge.p50Ms ?? null, p95Ms: edge.p95Ms ?? null, p99Ms: edge.p99Ms ?? null, errorPropagation: edge.errorPropagation ?? null,
-    callsPerTrace: edge.callsPerTrace ?? null, documented: edge.documented, firstSeen: iso(edge.firstSeenMs), lastSeen: iso(edge.lastSeenMs),
-    exemplarTraceIds: edge.exemplarTraceIds,
-  };
-}
 
 /** Per-request state: batched edge loading for Component.dependsOn / dependents. */
 interface RequestContext {

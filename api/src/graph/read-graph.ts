@@ -1,6 +1,8 @@
 // Cypher reads behind the GraphQL resolvers. Rows are mapped to plain objects here so the
 // resolvers never see neo4j-driver types. Times are stored as epoch ms and served as ISO 8601.
 import type { Driver } from 'neo4j-driver';
+import type { DependencyEdge } from '@orrery/collector/model/graph-snapshot.ts';
+import { toDependencyEdge } from '@orrery/collector/store/snapshot-reader.ts';
 
 export interface ComponentRow {
   name: string;
@@ -53,27 +55,17 @@ function toComponent(c: Record<string, unknown>): ComponentRow {
   };
 }
 
-function toDependency(from: string, to: string, r: Record<string, unknown>): DependencyRow {
-  const num = (v: unknown): number | null => (typeof v === 'number' ? v : null);
+/** The GraphQL shape of a dependency (times as ISO 8601). */
+export function dependencyRow(edge: DependencyEdge): DependencyRow {
   return {
-    from,
-    to,
-    kind: r.kind as string,
-    protocol: r.protocol as string,
-    operation: (r.operation as string | undefined) ?? null,
-    calls: num(r.calls) ?? 0,
-    errors: num(r.errors) ?? 0,
-    p50Ms: num(r.p50Ms),
-    p95Ms: num(r.p95Ms),
-    p99Ms: num(r.p99Ms),
-    errorPropagation: num(r.errorPropagation),
-    callsPerTrace: num(r.callsPerTrace),
-    documented: r.documented === true,
-    firstSeen: iso(r.firstSeen) ?? '',
-    lastSeen: iso(r.lastSeen) ?? '',
-    exemplarTraceIds: (r.exemplarTraceIds as string[] | undefined) ?? [],
+    from: edge.from, to: edge.to, kind: edge.kind, protocol: edge.protocol, operation: edge.operation ?? null,
+    calls: edge.calls, errors: edge.errors, p50Ms: edge.p50Ms ?? null, p95Ms: edge.p95Ms ?? null, p99Ms: edge.p99Ms ?? null,
+    errorPropagation: edge.errorPropagation ?? null, callsPerTrace: edge.callsPerTrace ?? null, documented: edge.documented,
+    firstSeen: new Date(edge.firstSeenMs).toISOString(), lastSeen: new Date(edge.lastSeenMs).toISOString(), exemplarTraceIds: edge.exemplarTraceIds,
   };
 }
+
+const toDependency = (from: string, to: string, r: Record<string, unknown>): DependencyRow => dependencyRow(toDependencyEdge(from, to, r));
 
 export function createGraphReader(driver: Driver, database: string) {
   const read = async (cypher: string, params: Record<string, unknown> = {}) =>

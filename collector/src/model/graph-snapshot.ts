@@ -35,6 +35,8 @@ export interface DependencyEdge {
   to: string;
   kind: DependencyKind;
   protocol: string;
+  /** The latest operation seen (route, RPC method, query kind, model). */
+  operation?: string | undefined;
   calls: number;
   /** Calls where either side ended in ERROR. */
   errors: number;

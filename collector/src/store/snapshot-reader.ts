@@ -12,6 +12,31 @@ export interface ObservedGraph {
   workflows: WorkflowStats[];
 }
 
+/** A DEPENDS_ON relationship's properties (graph-writer.ts) as a DependencyEdge. */
+export function toDependencyEdge(from: string, to: string, r: Record<string, unknown>): DependencyEdge {
+  return {
+    from,
+    to,
+    kind: r.kind as DependencyKind,
+    protocol: r.protocol as string,
+    operation: typeof r.operation === 'string' ? r.operation : undefined,
+    calls: num(r.calls) ?? 0,
+    errors: num(r.errors) ?? 0,
+    calleeErrors: num(r.calleeErrors) ?? 0,
+    propagatedErrors: num(r.propagatedErrors) ?? 0,
+    p50Ms: num(r.p50Ms),
+    p95Ms: num(r.p95Ms),
+    p99Ms: num(r.p99Ms),
+    errorPropagation: num(r.errorPropagation),
+    callsPerTrace: num(r.callsPerTrace),
+    unconsumed: num(r.unconsumed) ?? 0,
+    documented: r.documented === true,
+    firstSeenMs: num(r.firstSeen) ?? 0,
+    lastSeenMs: num(r.lastSeen) ?? 0,
+    exemplarTraceIds: (r.exemplarTraceIds as string[] | undefined) ?? [],
+  };
+}
+
 export async function readObservedGraph(driver: Driver, database: string): Promise<ObservedGraph> {
   const session = driver.session({ database, defaultAccessMode: 'READ' });
   try {
@@ -32,29 +57,7 @@ export async function readObservedGraph(driver: Driver, database: string): Promi
       });
       const dependencies = (
         await tx.run('MATCH (a:Component)-[r:DEPENDS_ON]->(b:Component) RETURN a.name AS from, b.name AS to, properties(r) AS r')
-      ).records.map((rec) => {
-        const r = rec.get('r') as Record<string, unknown>;
-        return {
-          from: rec.get('from') as string,
-          to: rec.get('to') as string,
-          kind: r.kind as DependencyKind,
-          protocol: r.protocol as string,
-          calls: num(r.calls) ?? 0,
-          errors: num(r.errors) ?? 0,
-          calleeErrors: num(r.calleeErrors) ?? 0,
-          propagatedErrors: num(r.propagatedErrors) ?? 0,
-          p50Ms: num(r.p50Ms),
-          p95Ms: num(r.p95Ms),
-          p99Ms: num(r.p99Ms),
-          errorPropagation: num(r.errorPropagation),
-          callsPerTrace: num(r.callsPerTrace),
-          unconsumed: num(r.unconsumed) ?? 0,
-          documented: false,
-          firstSeenMs: num(r.firstSeen) ?? 0,
-          lastSeenMs: num(r.lastSeen) ?? 0,
-          exemplarTraceIds: (r.exemplarTraceIds as string[] | undefined) ?? [],
-        } satisfies DependencyEdge;
-      });
+      ).records.map((rec) => toDependencyEdge(rec.get('from'), rec.get('to'), rec.get('r')));
       const workflows = (
         await tx.run(
           `MATCH (w:Workflow) OPTIONAL MATCH (w)-[:UNHANDLED]->(e:UnhandledError)

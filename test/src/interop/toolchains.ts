@@ -6,9 +6,10 @@
 // instructions, never a silent skip: CI must not go green without the languages it claims.
 import { execFile, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdir, open, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { withFileLock } from '../../../tools/file-lock.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '../../..');
@@ -30,7 +31,6 @@ const javaLock = path.join(javaTarget, '.orrery-build.lock');
 const minimumJava = 17; // pom.xml compiles with --release 17
 
 // A first install downloads from PyPI or Maven Central; a lock older than this was abandoned.
-const lockStaleMs = 15 * 60_000;
 const installTimeoutMs = 10 * 60_000;
 
 const log = (line: string) => process.stderr.write(`[interop] ${line}\n`);
@@ -50,7 +50,7 @@ export async function ensurePythonOtel(): Promise<string> {
   if (await ready()) return python;
 
   await mkdir(path.dirname(pythonLock), { recursive: true });
-  await withLock(pythonLock, async () => {
+  await withFileLock(pythonLock, 'install of the Python OpenTelemetry SDK', async () => {
     if (await ready()) return;
     log(`installing the OpenTelemetry Python SDK into ${pythonOtelDir} (pinned in ${path.relative(repoRoot, pythonRequirements)})`);
     const startedAt = Date.now();
@@ -112,7 +112,7 @@ export async function ensureJavaAgent(): Promise<string> {
   if (await ready()) return javaAgentJar;
 
   await mkdir(javaTarget, { recursive: true });
-  await withLock(javaLock, async () => {
+  await withFileLock(javaLock, 'build of the Java interop services', async () => {
     if (await ready()) return;
     await findJavac();
     log(`building ${path.relative(repoRoot, interopJavaDir)} with the Maven wrapper (fetches the OpenTelemetry Java agent from Maven Central)`);
@@ -245,43 +245,3 @@ async function runTool(command: string, args: string[], cwd: string, what: strin
   }
 }
 
-/** Holds `lockPath` (created exclusively, holding our pid) while `work` runs. */
-async function withLock(lockPath: string, work: () => Promise<void>): Promise<void> {
-  const giveUpAt = Date.now() + lockStaleMs;
-  for (;;) {
-    try {
-      const handle = await open(lockPath, 'wx');
-      await handle.writeFile(String(process.pid));
-      await handle.close();
-      break;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      if (await lockIsAbandoned(lockPath)) {
-        await rm(lockPath, { force: true });
-        continue;
-      }
-      if (Date.now() > giveUpAt) throw new Error(`Timed out waiting for another install to finish (lock ${lockPath})`);
-      await new Promise((resolve) => setTimeout(resolve, 500));
-    }
-  }
-  try {
-    await work();
-  } finally {
-    await rm(lockPath, { force: true });
-  }
-}
-
-async function lockIsAbandoned(lockPath: string): Promise<boolean> {
-  try {
-    const [text, info] = await Promise.all([readFile(lockPath, 'utf8'), stat(lockPath)]);
-    if (Date.now() - info.mtimeMs > lockStaleMs) return true;
-    const pid = Number.parseInt(text, 10);
-    if (!Number.isInteger(pid)) return false; // being written right now
-    process.kill(pid, 0);
-    return false;
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    // ENOENT: released meanwhile (retry the open); ESRCH: its owner died.
-    return code === 'ENOENT' || code === 'ESRCH';
-  }
-}

@@ -1,7 +1,8 @@
 // A lock file for one-time installs and builds that several processes may start at once (the
 // test run's global setup and a suite, or two terminals). Only node: builtins, so anything in
 // the repository can use it before dependencies are installed.
-import { open, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readFile, rm, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
 
 /** A lock older than this is taken to be left behind by a killed install. */
 const STALE_MS = 15 * 60_000;
@@ -9,6 +10,8 @@ const STALE_MS = 15 * 60_000;
 /** Holds `lockPath` (created exclusively, holding our pid) while `work` runs. */
 export async function withFileLock<T>(lockPath: string, what: string, work: () => Promise<T>): Promise<T> {
   const giveUpAt = Date.now() + STALE_MS;
+  // On a fresh clone the lock's folder (a build's target/, .tools/) does not exist yet.
+  await mkdir(dirname(lockPath), { recursive: true });
   for (;;) {
     try {
       const handle = await open(lockPath, 'wx');

@@ -11,6 +11,23 @@ import { createGraphReader } from '../api/src/graph/read-graph.ts';
 import { startEmbeddedNeo4j } from '../neo4j-embedded/neo4j.ts';
 import { ensureWebBuilt } from './build-web.ts';
 
+/** The collector's counters, flattened for GraphQL's CollectorStatus. */
+function collectorStatus(collector: ReturnType<typeof createCollector>) {
+  const { receiver, inference, aggregator, flush, detection } = collector.stats();
+  const stores = Object.values(inference.stores);
+  return {
+    requests: receiver.requests, acceptedSpans: receiver.acceptedSpans, rejectedSpans: receiver.rejectedSpans,
+    refusedRequests: JSON.stringify(receiver.refused), recentErrors: receiver.recentErrors,
+    duplicateSpans: inference.duplicateSpans, syncPaired: inference.syncPaired, asyncPaired: inference.asyncPaired, oneSided: inference.oneSided,
+    clientsToVirtualPeers: inference.clientsToVirtualPeers, clientsFoldedIntoParent: inference.clientsFoldedIntoParent,
+    serversWithoutClient: inference.serversWithoutClient, consumersWithoutProducer: inference.consumersWithoutProducer,
+    unconsumedMessages: inference.unconsumedMessages, droppedHalves: stores.reduce((n, s) => n + s.dropped, 0),
+    droppedInteractions: aggregator.droppedInteractions, flushes: flush.flushes, failedFlushes: flush.failedFlushes, degraded: flush.degraded,
+    detectorPasses: detection.passes, lastDetectorPassMs: detection.lastPassMs ?? null,
+    catalogProblems: collector.catalogProblems().map((p) => ({ file: p.file, entity: p.entity ?? null, field: p.field ?? null, message: p.message })),
+  };
+}
+
 export interface Platform {
   neo4jUri: string;
   otlpUrl: string;
@@ -67,7 +84,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     const { otlpUrl } = await collector.start();
     stops.push(() => collector.stop());
 
-    const yoga = createOrreryYoga({ driver, database: config.neo4j.database, pubsub });
+    const yoga = createOrreryYoga({ driver, database: config.neo4j.database, pubsub, collectorStatus: () => collectorStatus(collector) });
     const api = await startApiServer({ yoga, host: config.host, port: config.apiPort, webDistDir: await webDist });
     stops.push(() => api.close());
     log(`GraphQL on ${api.url}/graphql, map on ${api.url}/`);

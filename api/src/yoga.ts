@@ -41,10 +41,17 @@ interface RequestContext {
   incoming: (name: string) => Promise<DependencyRow[]>;
 }
 
+/** The collector's counters as GraphQL serves them (tools/platform.ts maps them). */
+export interface CollectorStatus {
+  [counter: string]: number | boolean | string | string[] | null | Array<Record<string, string | null>>;
+}
+
 export interface OrreryYogaOptions {
   driver: Driver;
   database: string;
   pubsub?: OrreryPubSub;
+  /** When the collector runs in the same process: its live counters. */
+  collectorStatus?: () => CollectorStatus;
 }
 
 export function createOrreryYoga(options: OrreryYogaOptions) {
@@ -70,6 +77,7 @@ export function createOrreryYoga(options: OrreryYogaOptions) {
         },
         blastRadius: async (_: unknown, args: { service: string }) => blastRadius(await observed(), args.service),
         workflows: async () => (await observed()).workflows,
+        collectorStatus: () => options.collectorStatus?.() ?? null,
       },
       Mutation: {
         acknowledgeFinding: async (_: unknown, args: { id: string; note: string }) => {

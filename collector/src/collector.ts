@@ -116,6 +116,10 @@ export function createCollector(options: CollectorOptions) {
     stats() {
       return { receiver: receiver.stats(), inference: inference.stats(), aggregator: aggregator.stats(), flush: flushLoop.stats(), detection: detection.stats() };
     },
+    /** What the last catalog read found wrong, naming file, entity and field. */
+    catalogProblems() {
+      return detection.catalogProblems();
+    },
   };
 }
 

@@ -37,6 +37,16 @@ spec:
   type: service
   owner: team-reco
   system: shop
+---
+apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata:
+  name: legacy-ledger
+  annotations:
+    orrery.dev/tier: "seven"
+spec:
+  type: service
+  owner: team-finance
 `,
   );
 }
@@ -139,6 +149,19 @@ describe('findings from traffic and the declared catalog', () => {
     // Still raised on the next pass: it stays acknowledged.
     expect((await findings()).find((f) => f.id === target.id)?.status).toBe('ACKNOWLEDGED');
     await expect(graphql(platform.apiUrl, 'mutation { acknowledgeFinding(id: "nope", note: "x") { id } }')).rejects.toThrow(/no open finding with id "nope"/);
+  });
+
+  it('reports catalog problems naming file, entity and field, and the collector counters, through GraphQL', async () => {
+    const { collectorStatus } = await graphql<{ collectorStatus: { acceptedSpans: number; syncPaired: number; refusedRequests: string; catalogProblems: Array<{ file: string; entity: string; field: string; message: string }> } }>(
+      platform.apiUrl,
+      '{ collectorStatus { acceptedSpans syncPaired refusedRequests catalogProblems { file entity field message } } }',
+    );
+    expect(collectorStatus.acceptedSpans).toBe(121);
+    expect(collectorStatus.syncPaired).toBe(40);
+    expect(JSON.parse(collectorStatus.refusedRequests)).toEqual({});
+    expect(collectorStatus.catalogProblems).toHaveLength(1);
+    expect(collectorStatus.catalogProblems[0]).toMatchObject({ file: catalogFile, entity: expect.stringContaining('legacy-ledger') });
+    expect(`${collectorStatus.catalogProblems[0]!.field} ${collectorStatus.catalogProblems[0]!.message}`).toMatch(/tier/);
   });
 
   it('picks up a catalog edit without a restart and resolves what it fixes', async () => {

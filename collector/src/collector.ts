@@ -12,6 +12,8 @@ import { createFlushLoop } from './store/flush-loop.ts';
 import { createGraphWriter } from './store/graph-writer.ts';
 import { ensureSchema } from './store/neo4j-schema.ts';
 import { createDetectionLoop } from './detection-loop.ts';
+import { selectAlerts } from './alerting/select-alerts.ts';
+import { createWebhookAlerter } from './alerting/webhook-alerter.ts';
 import type { FindingChanges } from './store/finding-store.ts';
 import type { RaisedFinding } from './model/graph-snapshot.ts';
 
@@ -41,6 +43,7 @@ export function createCollector(options: CollectorOptions) {
     onUnconsumedMessage: (publish) => aggregator.addUnconsumed(publish),
     onWorkflowRun: (run) => aggregator.addWorkflowRun(run),
   });
+  const alerter = config.alertWebhookUrl ? createWebhookAlerter({ url: config.alertWebhookUrl, log }) : undefined;
   const detection = createDetectionLoop({
     driver,
     database: config.neo4j.database,
@@ -50,7 +53,10 @@ export function createCollector(options: CollectorOptions) {
     resolveAfterMs: config.resolveAfterMs,
     clock,
     log,
-    onChanges: options.onFindingsChanged,
+    onChanges: (changes, findings) => {
+      alerter?.send(selectAlerts(changes.opened, findings));
+      options.onFindingsChanged?.(changes, findings);
+    },
   });
   const writer = createGraphWriter(driver, config.neo4j.database);
   const flushLoop = createFlushLoop({
@@ -112,9 +118,13 @@ export function createCollector(options: CollectorOptions) {
       inference.expireAll();
       await flushLoop.stop();
       await detection.idle();
+      await alerter?.idle();
     },
     stats() {
-      return { receiver: receiver.stats(), inference: inference.stats(), aggregator: aggregator.stats(), flush: flushLoop.stats(), detection: detection.stats() };
+      return {
+        receiver: receiver.stats(), inference: inference.stats(), aggregator: aggregator.stats(), flush: flushLoop.stats(), detection: detection.stats(),
+        alerts: alerter?.stats() ?? { sent: 0, failed: 0, dropped: 0, queued: 0 },
+      };
     },
     /** What the last catalog read found wrong, naming file, entity and field. */
     catalogProblems() {

@@ -9,6 +9,8 @@ export interface OrreryConfig {
   neo4j: { uri: string | undefined; user: string | undefined; password: string | undefined; database: string };
   dataDir: string;
   catalogPath: string | undefined;
+  /** Where alerts on new cascading-risk paths and CRITICAL findings are POSTed; unset: none. */
+  alertWebhookUrl: string | undefined;
   demo: boolean;
   flushMs: number;
   pairingTimeoutMs: number;
@@ -78,6 +80,7 @@ export function loadConfig(env: Env = process.env): OrreryConfig {
     neo4j: { uri: neo4jUri, user: text('NEO4J_USER'), password: env.NEO4J_PASSWORD, database: text('NEO4J_DATABASE') ?? 'neo4j' },
     dataDir: text('ORRERY_DATA_DIR') ?? '.orrery',
     catalogPath: text('ORRERY_CATALOG'),
+    alertWebhookUrl: text('ORRERY_ALERT_WEBHOOK_URL'),
     demo: flag('ORRERY_DEMO', true),
     flushMs: integer('ORRERY_FLUSH_MS', 500, 10, 3_600_000),
     pairingTimeoutMs: integer('ORRERY_PAIRING_TIMEOUT_MS', 10_000, 10, 3_600_000),
@@ -91,6 +94,9 @@ export function loadConfig(env: Env = process.env): OrreryConfig {
     maxPendingSpans: integer('ORRERY_MAX_PENDING_SPANS', 100_000, 100, 50_000_000),
     maxPendingDependencies: integer('ORRERY_MAX_PENDING_DEPENDENCIES', 50_000, 100, 10_000_000),
   };
+  if (config.alertWebhookUrl && !/^https?:\/\/[^/]/.test(config.alertWebhookUrl)) {
+    problems.push(`ORRERY_ALERT_WEBHOOK_URL=${JSON.stringify(config.alertWebhookUrl)} must be an http:// or https:// URL`);
+  }
   if (config.otlpPort !== 0 && config.otlpPort === config.apiPort) problems.push(`ORRERY_OTLP_PORT and ORRERY_API_PORT are both ${config.otlpPort}`);
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -2,6 +2,8 @@
 // nodes in Neo4j -> GraphQL; acknowledgement; and a catalog edit picked up without a restart
 // that resolves a finding.
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -53,6 +55,9 @@ spec:
 
 let platform: Platform;
 let n = 0;
+// A real HTTP receiver standing in for the on-call team's webhook.
+const alerts: Array<{ event: string; finding: { id: string; kind: string; severity: string; path: string[] } }> = [];
+let webhook: Server;
 const hex = (width: number) => (++n).toString(16).padStart(width, '0');
 const attr = (key: string, value: string) => ({ key, value: { stringValue: value } });
 
@@ -90,13 +95,28 @@ const FINDINGS = '{ findings { id kind severity title detail components path sta
 
 beforeAll(async () => {
   writeCatalog([]);
-  platform = await startTestPlatform(inject('neo4jUri'), { ORRERY_CATALOG: catalogDir, ORRERY_DETECT_MS: '50', ORRERY_RESOLVE_AFTER_MS: '1000' });
+  webhook = createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    req.on('end', () => {
+      alerts.push(JSON.parse(body));
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((resolve) => webhook.listen(0, '127.0.0.1', resolve));
+  const webhookUrl = `http://127.0.0.1:${(webhook.address() as AddressInfo).port}/hooks/orrery`;
+  platform = await startTestPlatform(inject('neo4jUri'), {
+    ORRERY_CATALOG: catalogDir, ORRERY_DETECT_MS: '50', ORRERY_RESOLVE_AFTER_MS: '1000', ORRERY_ALERT_WEBHOOK_URL: webhookUrl,
+  });
   for (const body of traffic(40, 12)) {
     const response = await fetch(platform.otlpUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     expect(response.status).toBe(200);
   }
 });
-afterAll(async () => platform?.stop());
+afterAll(async () => {
+  await platform?.stop();
+  await new Promise<void>((resolve) => (webhook ? webhook.close(() => resolve()) : resolve()));
+});
 
 async function findings(): Promise<Finding[]> {
   await platform.collector.flush();
@@ -115,6 +135,11 @@ describe('findings from traffic and the declared catalog', () => {
     expect(risk.components).toEqual(expect.arrayContaining(['web', 'recommendations']));
     expect(risk.detail).toMatch(/tier 0/);
     expect(risk.detail).toMatch(/12/); // the failing calls are counted in the evidence
+
+    // The on-call webhook hears about the new risk path, once.
+    await eventually(async () => expect(alerts.filter((a) => a.finding.id === risk.id)).toHaveLength(1));
+    expect(alerts.find((a) => a.finding.id === risk.id)).toMatchObject({ event: 'finding.opened', finding: { kind: 'CASCADING_RISK_PATH', severity: 'CRITICAL', path: ['web', 'recommendations'] } });
+    expect(alerts.every((a) => a.finding.kind === 'CASCADING_RISK_PATH' || a.finding.severity === 'CRITICAL')).toBe(true);
   });
 
   it('raises the undocumented dependency and the uncatalogued service, and the GraphQL graph carries the catalog', async () => {

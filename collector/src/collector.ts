@@ -33,7 +33,12 @@ export function createCollector(options: CollectorOptions) {
   const log = options.log ?? ((line: string) => console.error(`[collector] ${line}`));
   const clock = options.clock ?? Date.now;
 
-  const aggregator = createGraphAggregator({ maxDependencies: config.maxPendingDependencies, maxComponents: config.maxPendingDependencies });
+  // A new dependency asks for an early flush: it is what freshness is about (span -> edge on the map).
+  const aggregator = createGraphAggregator({
+    maxDependencies: config.maxPendingDependencies,
+    maxComponents: config.maxPendingDependencies,
+    onNewDependency: () => flushLoop.flushSoon(),
+  });
   const inference = createSpanInference({
     pairingTimeoutMs: config.pairingTimeoutMs,
     maxPendingSpans: config.maxPendingSpans,

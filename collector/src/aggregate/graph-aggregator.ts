@@ -80,9 +80,17 @@ interface PendingDependency extends DependencyDelta {
   errorExemplars: string[];
 }
 
-export function createGraphAggregator(options: { maxDependencies: number; maxComponents: number }) {
+export function createGraphAggregator(options: {
+  maxDependencies: number;
+  maxComponents: number;
+  /** Called when a dependency never seen before starts pending (so it can be written sooner). */
+  onNewDependency?: () => void;
+}) {
   let components = new Map<string, ComponentDelta>();
   let dependencies = new Map<string, PendingDependency>();
+  // Every dependency key this aggregator has handed out, bounded like the pending set: past the
+  // bound new edges simply wait for the regular flush.
+  const everSeen = new Set<string>();
   let workflows = new Map<string, WorkflowDelta>();
   let droppedInteractions = 0;
 
@@ -143,6 +151,10 @@ export function createGraphAggregator(options: { maxDependencies: number; maxCom
         traceIds: new Set(), errorExemplars: [],
       };
       dependencies.set(key, d);
+      if (!everSeen.has(key) && everSeen.size < options.maxDependencies) {
+        everSeen.add(key);
+        options.onNewDependency?.();
+      }
     }
     return d;
   }

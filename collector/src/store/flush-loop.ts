@@ -30,6 +30,7 @@ export interface FlushLoopOptions {
 export function createFlushLoop(options: FlushLoopOptions) {
   const stats: FlushStats = { flushes: 0, failedFlushes: 0, componentsWritten: 0, dependenciesWritten: 0, lastFlushMs: undefined, lastError: undefined, degraded: false };
   let timer: NodeJS.Timeout | undefined;
+  let timerDueAt = Infinity;
   let running: Promise<void> | undefined;
   let stopped = false;
   let consecutiveFailures = 0;
@@ -66,7 +67,11 @@ export function createFlushLoop(options: FlushLoopOptions) {
 
   function schedule(delayMs: number): void {
     if (stopped) return;
+    if (timer) clearTimeout(timer);
+    timerDueAt = performance.now() + delayMs;
     timer = setTimeout(() => {
+      timer = undefined;
+      timerDueAt = Infinity;
       running = flushOnce()
         .then(() => schedule(options.flushMs))
         .catch(() => schedule(Math.min(options.maxBackoffMs ?? 30_000, options.flushMs * 2 ** Math.min(consecutiveFailures, 6))));
@@ -78,6 +83,16 @@ export function createFlushLoop(options: FlushLoopOptions) {
     start(): void {
       stopped = false;
       schedule(options.flushMs);
+    },
+    /**
+     * Something new to show (a dependency never written before): flush within `soonMs` instead
+     * of waiting out the interval. Known edges keep the steady ORRERY_FLUSH_MS rhythm, so the
+     * write rate does not grow with traffic. Ignored while writes are failing (backoff rules).
+     */
+    flushSoon(soonMs = 50): void {
+      // No timer means a flush is under way; it reschedules when done.
+      if (stopped || timer === undefined || consecutiveFailures > 0) return;
+      if (timerDueAt - performance.now() > soonMs) schedule(soonMs);
     },
     /** Flushes now (waits for a flush already under way first). */
     async flush(): Promise<void> {

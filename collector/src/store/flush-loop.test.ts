@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { createGraphAggregator, type GraphDelta } from '../aggregate/graph-aggregator.ts';
+import type { Interaction } from '../model/interaction.ts';
+import { createFlushLoop } from './flush-loop.ts';
+
+const call = (from: string, to: string): Interaction => ({
+  from: { name: from, kind: 'SERVICE', virtual: false }, to: { name: to, kind: 'SERVICE', virtual: false }, kind: 'SYNC', protocol: 'http',
+  operation: undefined, traceId: 'a'.repeat(32), timeUnixMs: 1, durationMs: 5, callerError: false, calleeError: false,
+});
+
+/** A writer that records deltas and can be told to fail, as Neo4j does while it is away. */
+function recordingWriter() {
+  const written: GraphDelta[] = [];
+  let failing = false;
+  return {
+    written,
+    fail: (value: boolean) => { failing = value; },
+    async write(delta: GraphDelta) {
+      if (failing) throw new Error('Neo4j unavailable');
+      written.push(delta);
+    },
+    async warmUp() {},
+  };
+}
+
+describe('flush loop', () => {
+  it('keeps a failed delta and writes it, merged with later traffic, once writes succeed', async () => {
+    const aggregator = createGraphAggregator({ maxDependencies: 100, maxComponents: 100 });
+    const writer = recordingWriter();
+    const loop = createFlushLoop({ aggregator, writer, flushMs: 60_000, log: () => {} });
+    aggregator.addInteraction(call('a', 'b'));
+    writer.fail(true);
+    await expect(loop.flush()).rejects.toThrow(/unavailable/);
+    expect(loop.stats()).toMatchObject({ degraded: true, failedFlushes: 1 });
+    aggregator.addInteraction(call('a', 'b'));
+    writer.fail(false);
+    await loop.flush();
+    expect(writer.written).toHaveLength(1);
+    expect(writer.written[0]!.dependencies.map((d) => [d.from, d.to, d.calls])).toEqual([['a', 'b', 2]]);
+    expect(loop.stats()).toMatchObject({ degraded: false, flushes: 1 });
+  });
+
+  it('writes a dependency never seen before within tens of milliseconds, not a whole interval later', async () => {
+    let loop: ReturnType<typeof createFlushLoop> | undefined;
+    const aggregator = createGraphAggregator({ maxDependencies: 100, maxComponents: 100, onNewDependency: () => loop?.flushSoon(20) });
+    const writer = recordingWriter();
+    loop = createFlushLoop({ aggregator, writer, flushMs: 60_000, log: () => {} });
+    loop.start();
+    aggregator.addInteraction(call('a', 'b'));
+    await new Promise((r) => setTimeout(r, 200));
+    expect(writer.written).toHaveLength(1);
+    // A known edge waits for the regular interval.
+    aggregator.addInteraction(call('a', 'b'));
+    await new Promise((r) => setTimeout(r, 200));
+    expect(writer.written).toHaveLength(1);
+    await loop.stop();
+    expect(writer.written).toHaveLength(2);
+  });
+});

@@ -74,6 +74,12 @@ const MAX_EXEMPLARS = 5;
 const MAX_VERSIONS = 20;
 /** Distinct trace ids remembered per edge per flush; beyond it every call counts as a new trace. */
 const MAX_TRACES_PER_DELTA = 10_000;
+/**
+ * Distinct trace ids held across all edges until the next drain. While Neo4j is away drains are
+ * backed off (up to 30 s), so without this bound the sets would grow with span rate × outage;
+ * past it every call counts as a new trace (callsPerTrace reads low rather than memory growing).
+ */
+const MAX_HELD_TRACE_IDS = 200_000;
 
 interface PendingDependency extends DependencyDelta {
   traceIds: Set<string>;
@@ -93,6 +99,7 @@ export function createGraphAggregator(options: {
   const everSeen = new Set<string>();
   let workflows = new Map<string, WorkflowDelta>();
   let droppedInteractions = 0;
+  let heldTraceIds = 0;
 
   function workflowFor(entry: string, operation: string, timeUnixMs: number): WorkflowDelta | undefined {
     const key = `${entry} ${operation}`;
@@ -183,9 +190,10 @@ export function createGraphAggregator(options: {
         d.calleeErrors++;
         if (i.callerError) d.propagatedErrors++;
       }
-      if (d.traceIds.size < MAX_TRACES_PER_DELTA) {
+      if (d.traceIds.size < MAX_TRACES_PER_DELTA && heldTraceIds < MAX_HELD_TRACE_IDS) {
         if (!d.traceIds.has(i.traceId)) {
           d.traceIds.add(i.traceId);
+          heldTraceIds++;
           d.traces++;
         }
       } else d.traces++;
@@ -232,6 +240,7 @@ export function createGraphAggregator(options: {
       components = new Map();
       dependencies = new Map();
       workflows = new Map();
+      heldTraceIds = 0;
       return delta;
     },
 

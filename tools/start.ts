@@ -1,15 +1,9 @@
 // `npm start`: the whole platform with its demo estate (ORRERY_DEMO=0 for none), until Ctrl-C.
-import { ConfigError, loadConfig } from '../collector/src/config.ts';
+import { loadConfigOrExit } from '../collector/src/load-config-or-exit.ts';
 import { startPlatform } from './platform.ts';
 
 const startedAt = performance.now();
-let config;
-try {
-  config = loadConfig();
-} catch (error) {
-  console.error(error instanceof ConfigError ? error.message : error);
-  process.exit(2);
-}
+const config = loadConfigOrExit();
 
 try {
   const platform = await startPlatform({ config });

@@ -1,12 +1,12 @@
 // Runs the GraphQL API alone against an existing Neo4j (NEO4J_URI). `npm start` runs it
 // together with the collector and the embedded Neo4j through tools/platform.ts instead.
 import { fileURLToPath } from 'node:url';
-import { loadConfig } from '@orrery/collector/config.ts';
+import { loadConfigOrExit } from '@orrery/collector/load-config-or-exit.ts';
 import { createNeo4jDriver } from '@orrery/collector/store/neo4j-driver.ts';
 import { startApiServer } from './server.ts';
 import { createOrreryYoga } from './yoga.ts';
 
-const config = loadConfig();
+const config = loadConfigOrExit();
 if (!config.neo4j.uri) {
   console.error('api/src/main.ts needs NEO4J_URI; use `npm start` to run the whole platform with its embedded Neo4j');
   process.exit(2);

@@ -1,16 +1,10 @@
 // Runs the collector alone against an existing Neo4j (NEO4J_URI). `npm start` runs it together
 // with the API and the embedded Neo4j through tools/platform.ts instead.
 import { createCollector } from './collector.ts';
-import { ConfigError, loadConfig } from './config.ts';
+import { loadConfigOrExit } from './load-config-or-exit.ts';
 import { createNeo4jDriver } from './store/neo4j-driver.ts';
 
-let config;
-try {
-  config = loadConfig();
-} catch (error) {
-  console.error(error instanceof ConfigError ? error.message : error);
-  process.exit(2);
-}
+const config = loadConfigOrExit();
 if (!config.neo4j.uri) {
   console.error('collector/src/main.ts needs NEO4J_URI; use `npm start` to run the whole platform with its embedded Neo4j');
   process.exit(2);

@@ -42,8 +42,6 @@ export interface Span {
   resource: ServiceResource;
 }
 
-export const durationMs = (span: Span): number => Math.max(0, span.endTimeUnixMs - span.startTimeUnixMs);
-
 /** Why a span was refused at the boundary; counted and reported back through OTLP partial success. */
 export interface RejectedSpan {
   reason: string;

@@ -5,6 +5,7 @@
 import type { Driver } from 'neo4j-driver';
 import { applyCatalog } from './catalog/apply-catalog.ts';
 import { createCatalogSource } from './catalog/catalog-source.ts';
+import type { CatalogProblem } from './catalog/parse-catalog.ts';
 import { createDetectors, runDetectors, type DetectorOptions } from './detectors/index.ts';
 import type { GraphSnapshot, RaisedFinding } from './model/graph-snapshot.ts';
 import { createCatalogWriter } from './store/catalog-writer.ts';
@@ -42,6 +43,18 @@ export function createDetectionLoop(options: DetectionLoopOptions) {
   const stats: DetectionStats = { passes: 0, failedPasses: 0, lastPassMs: undefined, lastDetectMs: undefined, openFindings: 0, lastError: undefined };
   let running: Promise<void> | undefined;
   let lastStartedMs = -Infinity;
+  // Catalog problems only the observed graph reveals (an observed component two entities match):
+  // they change with traffic, so they are kept from the last pass and logged when they change.
+  let matchProblems: CatalogProblem[] = [];
+  let matchProblemsLogged = '[]';
+
+  function noteMatchProblems(problems: CatalogProblem[]): void {
+    matchProblems = problems;
+    const key = JSON.stringify(problems);
+    if (key === matchProblemsLogged) return;
+    matchProblemsLogged = key;
+    for (const p of problems) options.log(`catalog problem: ${p.file}${p.entity ? ` ${p.entity}` : ''}${p.field ? ` ${p.field}` : ''}: ${p.message}`);
+  }
 
   async function pass(): Promise<void> {
     const started = performance.now();
@@ -49,11 +62,15 @@ export function createDetectionLoop(options: DetectionLoopOptions) {
     const catalog = await catalogSource.current();
     const observed = await readObservedGraph(options.driver, options.database);
     const joined = applyCatalog(observed.components, observed.dependencies, catalog);
-    const snapshot: GraphSnapshot = { nowMs, ...joined, workflows: observed.workflows };
+    noteMatchProblems(joined.problems);
+    const snapshot: GraphSnapshot = {
+      nowMs, components: joined.components, dependencies: joined.dependencies, declared: joined.declared,
+      declaredOnly: joined.declaredOnly, workflows: observed.workflows, catalogLoaded: joined.catalogLoaded,
+    };
     const detectStarted = performance.now();
     const findings = runDetectors(snapshot, detectors, (detector, error) => options.log(`detector ${detector.kind} failed: ${(error as Error).stack ?? String(error)}`));
     stats.lastDetectMs = performance.now() - detectStarted;
-    await catalogWriter.write(joined.components, joined.dependencies, joined.declared);
+    await catalogWriter.write(joined.components, joined.dependencies, joined.declared, joined.declaredOnly);
     const changes = await findingStore.reconcile(findings, nowMs);
     stats.openFindings = changes.open;
     stats.passes++;
@@ -89,7 +106,7 @@ export function createDetectionLoop(options: DetectionLoopOptions) {
       await running;
     },
     stats: (): DetectionStats => ({ ...stats }),
-    catalogProblems: () => catalogSource.problems(),
+    catalogProblems: (): CatalogProblem[] => [...catalogSource.problems(), ...matchProblems],
   };
 }
 

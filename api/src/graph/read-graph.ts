@@ -14,6 +14,8 @@ export interface ComponentRow {
   system: string | null;
   documented: boolean;
   virtual: boolean;
+  /** False for a component only the catalog knows: declared, never seen in traces. */
+  observed: boolean;
   firstSeen: string | null;
   lastSeen: string | null;
 }
@@ -39,7 +41,7 @@ export interface DependencyRow {
 
 const iso = (ms: unknown): string | null => (typeof ms === 'number' ? new Date(ms).toISOString() : null);
 
-function toComponent(c: Record<string, unknown>): ComponentRow {
+function toComponent(c: Record<string, unknown>, observed: boolean): ComponentRow {
   return {
     name: c.name as string,
     kind: c.kind as string,
@@ -50,6 +52,7 @@ function toComponent(c: Record<string, unknown>): ComponentRow {
     system: (c.system as string | undefined) ?? null,
     documented: c.documented === true,
     virtual: c.virtual === true,
+    observed,
     firstSeen: iso(c.firstSeen),
     lastSeen: iso(c.lastSeen),
   };
@@ -67,21 +70,39 @@ export function dependencyRow(edge: DependencyEdge): DependencyRow {
 
 const toDependency = (from: string, to: string, r: Record<string, unknown>): DependencyRow => dependencyRow(toDependencyEdge(from, to, r));
 
+// A declared-only node whose component traffic has just reached is dropped by the collector's
+// next detector pass; until then the observed :Component is the one shown.
+const DECLARED_ONLY = 'MATCH (c:DeclaredComponent) WHERE NOT EXISTS { MATCH (:Component {name: c.name}) }';
+
 export function createGraphReader(driver: Driver, database: string) {
   const read = async (cypher: string, params: Record<string, unknown> = {}) =>
     (await driver.executeQuery(cypher, params, { database, routing: 'READ' })).records;
 
   return {
+    /** Observed components, and the declared targets nothing has observed (observed: false). */
     async components(kind?: string | null): Promise<ComponentRow[]> {
       const records = await read(
-        'MATCH (c:Component) WHERE $kind IS NULL OR c.kind = $kind RETURN properties(c) AS c ORDER BY c.name',
+        `CALL () {
+           MATCH (c:Component) WHERE $kind IS NULL OR c.kind = $kind RETURN c, true AS observed
+           UNION ALL
+           ${DECLARED_ONLY} AND ($kind IS NULL OR c.kind = $kind) RETURN c, false AS observed
+         }
+         RETURN properties(c) AS c, observed ORDER BY c.name`,
         { kind: kind ?? null },
       );
-      return records.map((r) => toComponent(r.get('c')));
+      return records.map((r) => toComponent(r.get('c'), r.get('observed')));
     },
     async componentsByName(names: readonly string[]): Promise<ComponentRow[]> {
-      const records = await read('MATCH (c:Component) WHERE c.name IN $names RETURN properties(c) AS c', { names });
-      return records.map((r) => toComponent(r.get('c')));
+      const records = await read(
+        `CALL () {
+           MATCH (c:Component) WHERE c.name IN $names RETURN c, true AS observed
+           UNION ALL
+           ${DECLARED_ONLY} AND c.name IN $names RETURN c, false AS observed
+         }
+         RETURN properties(c) AS c, observed`,
+        { names },
+      );
+      return records.map((r) => toComponent(r.get('c'), r.get('observed')));
     },
     async dependencies(kind?: string | null): Promise<DependencyRow[]> {
       const records = await read(
@@ -134,6 +155,8 @@ export interface FindingFilter {
   component?: string | null;
 }
 
+// A finding's components are the names stored on it (finding-store.ts), declared-only ones
+// included; findings stored before those names were kept fall back to their CONCERNS edges.
 export function createFindingReader(driver: Driver, database: string) {
   return {
     async findings(filter: FindingFilter): Promise<FindingRow[]> {
@@ -141,10 +164,10 @@ export function createFindingReader(driver: Driver, database: string) {
         `MATCH (f:Finding)
          WHERE ($id IS NULL OR f.id = $id) AND ($kind IS NULL OR f.kind = $kind) AND ($severity IS NULL OR f.severity = $severity)
            AND ($status IS NULL OR f.status = $status)
-           AND ($component IS NULL OR EXISTS { (f)-[:CONCERNS]->(:Component {name: $component}) })
-         OPTIONAL MATCH (f)-[:CONCERNS]->(c:Component)
-         WITH f, collect(c.name) AS components
-         RETURN properties(f) AS f, components ORDER BY f.severityRank, f.id`,
+           AND ($component IS NULL OR $component IN f.components OR EXISTS { (f)-[:CONCERNS]->({name: $component}) })
+         OPTIONAL MATCH (f)-[:CONCERNS]->(c)
+         WITH f, collect(c.name) AS concerned
+         RETURN properties(f) AS f, coalesce(f.components, concerned) AS components ORDER BY f.severityRank, f.id`,
         { id: filter.id ?? null, kind: filter.kind ?? null, severity: filter.severity ?? null, status: filter.status ?? null, component: filter.component ?? null },
         { database, routing: 'READ' },
       );

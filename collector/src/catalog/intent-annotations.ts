@@ -5,6 +5,7 @@ import type { Intent, Tier } from '../model/graph-snapshot.ts';
 
 export const ANNOTATIONS = {
   serviceName: 'orrery.dev/service-name',
+  observedAs: 'orrery.dev/observed-as',
   tier: 'orrery.dev/tier',
   degradable: 'orrery.dev/degradable',
   maxP95Ms: 'orrery.dev/max-p95-ms',

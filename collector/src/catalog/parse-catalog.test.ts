@@ -112,6 +112,18 @@ describe('parseCatalog edge cases', () => {
     expect(catalog.problems.map((p) => p.field)).toEqual(['spec.dependsOn[0]', 'spec.dependsOn[1]', 'spec.dependsOn']);
   });
 
+  it('reads orrery.dev/observed-as as a trimmed list, and reports one that names nothing', () => {
+    const catalog = parseCatalog([{ path: 'a.yaml', text: [
+      'kind: Resource\nmetadata: { name: orders-db, annotations: { orrery.dev/observed-as: " postgresql://orders-db.internal/orders ,redis://cache-1:6380,, " } }',
+      'kind: Resource\nmetadata: { name: b, annotations: { orrery.dev/observed-as: " , " } }',
+      'kind: Component\nmetadata: { name: c }',
+    ].join('\n---\n') }]);
+    expect(catalog.components.get('orders-db')?.observedAs).toEqual(['postgresql://orders-db.internal/orders', 'redis://cache-1:6380']);
+    expect(catalog.components.get('b')?.observedAs).toBeUndefined();
+    expect(catalog.components.get('c')?.observedAs).toBeUndefined();
+    expect(catalog.problems).toEqual([expect.objectContaining({ entity: 'resource:default/b', field: 'metadata.annotations.orrery.dev/observed-as' })]);
+  });
+
   it('resolves namespaced references', () => {
     const catalog = parseCatalog([{ path: 'a.yaml', text: 'kind: Component\nmetadata: { name: a }\nspec: { dependsOn: [ "component:default/B", "resource:shop/db" ] }\n---\nkind: Component\nmetadata: { name: b }\n---\nkind: Resource\nmetadata: { name: db, namespace: shop }' }]);
     expect(catalog.problems).toEqual([]);

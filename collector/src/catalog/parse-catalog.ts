@@ -23,6 +23,12 @@ export interface CatalogComponent {
   kind: 'Component' | 'Resource';
   /** spec.type (service, website, database, topic, ...). */
   type: string | undefined;
+  /**
+   * orrery.dev/observed-as: further observed names this entity is (a database, queue, AI provider
+   * or external API as Orrery names it), besides its own name; undefined when not annotated, and
+   * then a Resource is matched by the defaults in match-observed.ts.
+   */
+  observedAs: string[] | undefined;
   owner: string | undefined;
   system: string | undefined;
   intent: Intent;
@@ -95,6 +101,7 @@ export function parseCatalog(files: readonly CatalogFile[]): Catalog {
       entityRef: entity.ref,
       kind: entity.kind === 'component' ? 'Component' : 'Resource',
       type: optionalString(entity.spec.type),
+      observedAs: observedAs(entity, problems),
       owner: refField(entity, 'owner', problems),
       system: refField(entity, 'system', problems),
       intent,
@@ -216,6 +223,15 @@ function serviceName(entity: Entity, problems: CatalogProblem[]): string {
   if (typeof annotated === 'string' && annotated.trim() !== '') return annotated.trim();
   problems.push({ file: entity.file, entity: entity.ref, field: `metadata.annotations.${ANNOTATIONS.serviceName}`, message: 'must be a non-empty string; metadata.name is used instead' });
   return entity.name;
+}
+
+function observedAs(entity: Entity, problems: CatalogProblem[]): string[] | undefined {
+  const annotated = entity.annotations[ANNOTATIONS.observedAs];
+  if (annotated === undefined || annotated === null) return undefined;
+  const names = typeof annotated === 'string' ? [...new Set(annotated.split(',').map((n) => n.trim()).filter((n) => n !== ''))] : [];
+  if (names.length > 0) return names;
+  problems.push({ file: entity.file, entity: entity.ref, field: `metadata.annotations.${ANNOTATIONS.observedAs}`, message: 'must be a comma-separated list of observed component names (e.g. "postgresql://orders-db.internal/orders, redis://cache-1:6380"); ignored' });
+  return undefined;
 }
 
 function refField(entity: Entity, key: 'owner' | 'system', problems: CatalogProblem[]): string | undefined {

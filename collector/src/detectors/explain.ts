@@ -5,7 +5,7 @@ import type { ComponentNode, DependencyEdge, Tier } from '../model/graph-snapsho
 const TIER_MEANING: Record<Tier, string> = { 0: 'must never go down', 1: 'critical', 2: 'important', 3: 'may degrade' };
 
 /** `storefront (tier 0: must never go down)`, `fraud-check (tier 3, degradable)`, `approvals (no declared tier)`. */
-export function describe(name: string, component: ComponentNode | undefined): string {
+export function describe(name: string, component: Pick<ComponentNode, 'intent'> | undefined): string {
   const intent = component?.intent;
   const tier = intent?.tier;
   if (tier === undefined) return intent?.degradable ? `${name} (degradable)` : `${name} (no declared tier)`;

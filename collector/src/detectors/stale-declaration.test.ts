@@ -46,3 +46,44 @@ describe('STALE_DECLARATION', () => {
     });
   });
 });
+
+describe('STALE_DECLARATION with the catalog matched to observed names', () => {
+  const db = 'postgresql://orders-db.internal/orders';
+  const replica = 'postgresql://orders-db.eu.internal/orders';
+  const viaEntity = (to: string) => ({ ...declared('checkout', to), declaredAs: { from: 'checkout', to: 'orders-db' } });
+  const checkout = component('checkout', { tier: 1 });
+
+  it('names a declared-only target among the components, with its catalog intent, and says it was never seen', () => {
+    const findings = detect(snapshot({
+      components: [checkout],
+      declared: [declared('checkout', 'old-billing')],
+      declaredOnly: [{ name: 'old-billing', kind: 'SERVICE', entityRef: 'component:default/old-billing', owner: 'team-billing', system: undefined, intent: { tier: 0, degradable: undefined, maxP95Ms: undefined, maxErrorRate: undefined }, source: 'catalog-info.yaml' }],
+    }));
+    expect(findings).toHaveLength(1);
+    expect(findings[0]).toMatchObject({ components: ['checkout', 'old-billing'], path: ['checkout', 'old-billing'], severity: 'LOW', evidence: { lastSeen: 'never', targetLastSeen: 'never' } });
+    expect(findings[0]?.detail).toContain('declares a dependency on old-billing (tier 0: must never go down) in catalog-info.yaml');
+    expect(findings[0]?.detail).toContain('old-billing itself has never been seen in traces: only the catalog knows it.');
+  });
+
+  it('says when an observed target was last seen, and whether others still use it', () => {
+    const findings = detect(snapshot({
+      components: [checkout, component('payments', { lastSeenMs: NOW_MS - 3_600_000 })],
+      dependencies: [edge('checkout', 'payments', { lastSeenMs: NOW_MS - 9 * DAY_MS })],
+      declared: [declared('checkout', 'payments')],
+    }));
+    expect(findings[0]?.evidence).toMatchObject({ lastSeen: expect.stringMatching(/UTC$/), targetLastSeen: '2023-11-14 21:13 UTC' });
+    expect(findings[0]?.detail).toContain('payments itself was last seen 1 hour ago (2023-11-14 21:13 UTC), so it is still in use, only not by checkout.');
+  });
+
+  it('judges a declaration once for an entity seen as several components: using either replica keeps it fresh', () => {
+    const spec = {
+      components: [checkout, component(db, { kind: 'DATABASE', virtual: true }), component(replica, { kind: 'DATABASE', virtual: true })],
+      declared: [viaEntity(db), viaEntity(replica)],
+    };
+    expect(detect(snapshot({ ...spec, dependencies: [edge('checkout', replica, { kind: 'DATABASE' })] }))).toEqual([]);
+    const findings = detect(snapshot({ ...spec, dependencies: [edge('checkout', db, { kind: 'DATABASE', lastSeenMs: NOW_MS - 8 * DAY_MS })] }));
+    expect(findings).toHaveLength(1);
+    expect(findings[0]).toMatchObject({ title: 'checkout declares orders-db, unobserved for 7 days', components: ['checkout', db, replica], path: undefined, evidence: { observedAs: [db, replica] } });
+    expect(findings[0]?.detail).toContain(`(observed as ${db}, ${replica})`);
+  });
+});

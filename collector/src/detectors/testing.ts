@@ -1,6 +1,6 @@
 // Small builders for detector and graph tests: a snapshot with only what a scenario needs stated.
 // Components referenced by an edge but not listed are added as plain undocumented services.
-import type { ComponentNode, DeclaredDependency, DependencyEdge, GraphSnapshot, Intent, Tier, WorkflowStats } from '../model/graph-snapshot.ts';
+import type { ComponentNode, DeclaredComponent, DeclaredDependency, DependencyEdge, GraphSnapshot, Intent, Tier, WorkflowStats } from '../model/graph-snapshot.ts';
 
 export const NOW_MS = 1_700_000_000_000;
 export const HOUR_MS = 3_600_000;
@@ -46,6 +46,7 @@ export interface SnapshotSpec {
   components?: ComponentNode[];
   dependencies?: DependencyEdge[];
   declared?: DeclaredDependency[];
+  declaredOnly?: DeclaredComponent[];
   workflows?: WorkflowStats[];
   nowMs?: number;
   catalogLoaded?: boolean;
@@ -67,6 +68,7 @@ export function snapshot(spec: SnapshotSpec): GraphSnapshot {
     components,
     dependencies: spec.dependencies ?? [],
     declared: spec.declared ?? [],
+    declaredOnly: spec.declaredOnly ?? [],
     workflows: spec.workflows ?? [],
     catalogLoaded: spec.catalogLoaded ?? true,
   };

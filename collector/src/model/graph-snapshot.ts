@@ -59,10 +59,31 @@ export interface DependencyEdge {
   exemplarTraceIds: string[];
 }
 
-/** A dependency the catalog declares (spec.dependsOn / consumesApis), observed or not. */
+/**
+ * A dependency the catalog declares (spec.dependsOn / consumesApis), observed or not, between
+ * observed names: an entity seen as several observed components (replicas, two namespaces)
+ * gives one DeclaredDependency per pair, all with the same `declaredAs`.
+ */
 export interface DeclaredDependency {
   from: string;
   to: string;
+  /** The catalog file that declares it. */
+  source: string;
+  /** The declaration as the catalog writes it (entity names), when that differs from from/to. */
+  declaredAs?: { from: string; to: string } | undefined;
+}
+
+/** A catalog entity no observed component is, named by a declaration of an observed one. */
+export interface DeclaredComponent {
+  /** Its name in the catalog (orrery.dev/service-name, else metadata.name). */
+  name: string;
+  /** From the entity's kind and spec.type (a Resource of type database is a DATABASE). */
+  kind: ComponentKind;
+  /** e.g. `component:default/old-billing`. */
+  entityRef: string;
+  owner: string | undefined;
+  system: string | undefined;
+  intent: Intent;
   /** The catalog file that declares it. */
   source: string;
 }
@@ -95,6 +116,8 @@ export interface GraphSnapshot {
   components: ComponentNode[];
   dependencies: DependencyEdge[];
   declared: DeclaredDependency[];
+  /** Declared targets never observed (absent: none, or no catalog). */
+  declaredOnly?: DeclaredComponent[] | undefined;
   workflows: WorkflowStats[];
   /** True when a catalog is configured: documentation findings are only raised against one. */
   catalogLoaded: boolean;

@@ -1,8 +1,14 @@
 // Writes what the catalog says onto the observed graph in Neo4j, for GraphQL and the map:
-// ownership, tier and documented flags on components, documented flags on dependencies, and
-// DECLARES edges. Only what changed since the last write is sent.
+// ownership, tier and documented flags on components, documented flags on dependencies,
+// DECLARES edges, and the declared targets nothing observed. Only what changed since the last
+// write is sent.
+//
+// A declared-only target is a (:DeclaredComponent) node, never a (:Component): :Component stays
+// "seen in traces", which graph-writer.ts (its MERGE initialises a node on creation), the snapshot
+// reader and every detector rely on. When traffic first reaches it, graph-writer creates the
+// :Component and the next write here removes the :DeclaredComponent.
 import type { Driver } from 'neo4j-driver';
-import type { ComponentNode, DeclaredDependency, DependencyEdge } from '../model/graph-snapshot.ts';
+import type { ComponentNode, DeclaredComponent, DeclaredDependency, DependencyEdge } from '../model/graph-snapshot.ts';
 
 const SET_COMPONENTS = `
 UNWIND $rows AS c
@@ -15,12 +21,22 @@ UNWIND $rows AS d
 MATCH (:Component {name: d.from})-[r:DEPENDS_ON {kind: d.kind, protocol: d.protocol}]->(:Component {name: d.to})
 SET r.documented = d.documented`;
 
+const REPLACE_DECLARED_ONLY = `
+OPTIONAL MATCH (old:DeclaredComponent) WHERE NOT old.name IN [c IN $rows | c.name]
+DETACH DELETE old
+WITH count(*) AS removed
+UNWIND $rows AS c
+MERGE (n:DeclaredComponent {name: c.name})
+SET n.kind = c.kind, n.entityRef = c.entityRef, n.source = c.source, n.owner = c.owner, n.system = c.system,
+    n.tier = c.tier, n.degradable = c.degradable, n.maxP95Ms = c.maxP95Ms, n.maxErrorRate = c.maxErrorRate,
+    n.documented = true, n.virtual = true, n.versions = []`;
+
 const REPLACE_DECLARES = `
 MATCH ()-[old:DECLARES]->() DELETE old
 WITH count(*) AS removed
 UNWIND $rows AS d
 MATCH (a:Component {name: d.from})
-MATCH (b:Component {name: d.to})
+MATCH (b:Component|DeclaredComponent {name: d.to})
 MERGE (a)-[r:DECLARES]->(b)
 SET r.source = d.source`;
 
@@ -36,7 +52,12 @@ export function createCatalogWriter(driver: Driver, database: string) {
   };
 
   return {
-    async write(components: readonly ComponentNode[], dependencies: readonly DependencyEdge[], declared: readonly DeclaredDependency[]): Promise<void> {
+    async write(
+      components: readonly ComponentNode[],
+      dependencies: readonly DependencyEdge[],
+      declared: readonly DeclaredDependency[],
+      declaredOnly: readonly DeclaredComponent[] = [],
+    ): Promise<void> {
       const componentRows = components
         .map((c) => ({
           name: c.name, documented: c.documented, owner: c.owner ?? null, system: c.system ?? null, tier: c.intent.tier ?? null,
@@ -47,15 +68,22 @@ export function createCatalogWriter(driver: Driver, database: string) {
         .map((d) => ({ from: d.from, to: d.to, kind: d.kind, protocol: d.protocol, documented: d.documented }))
         .filter((row) => changed(`d:${row.from}\0${row.to}\0${row.kind}\0${row.protocol}`, row));
       // Declared edges are re-laid only when the set of declarations or of components changed.
-      const declaredKey = JSON.stringify([declared, components.length]);
-      const declaredRows = declaredKey !== declaredWritten ? declared.map((d) => ({ ...d })) : undefined;
+      const declaredKey = JSON.stringify([declared, declaredOnly, components.length]);
+      const declaredRows = declaredKey !== declaredWritten ? declared.map((d) => ({ from: d.from, to: d.to, source: d.source })) : undefined;
+      const declaredOnlyRows = declaredOnly.map((c) => ({
+        name: c.name, kind: c.kind, entityRef: c.entityRef, source: c.source, owner: c.owner ?? null, system: c.system ?? null,
+        tier: c.intent.tier ?? null, degradable: c.intent.degradable ?? null, maxP95Ms: c.intent.maxP95Ms ?? null, maxErrorRate: c.intent.maxErrorRate ?? null,
+      }));
       if (componentRows.length === 0 && dependencyRows.length === 0 && !declaredRows) return;
       const session = driver.session({ database });
       try {
         await session.executeWrite(async (tx) => {
           if (componentRows.length > 0) await tx.run(SET_COMPONENTS, { rows: componentRows });
           if (dependencyRows.length > 0) await tx.run(SET_DEPENDENCIES, { rows: dependencyRows });
-          if (declaredRows) await tx.run(REPLACE_DECLARES, { rows: declaredRows });
+          if (declaredRows) {
+            await tx.run(REPLACE_DECLARED_ONLY, { rows: declaredOnlyRows });
+            await tx.run(REPLACE_DECLARES, { rows: declaredRows });
+          }
         });
         declaredWritten = declaredKey;
       } catch (error) {

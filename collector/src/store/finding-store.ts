@@ -1,6 +1,11 @@
 // Finding lifecycle in Neo4j (DESIGN.md §3): a finding raised again keeps its id and first
 // sighting and is updated; one no longer raised is RESOLVED; a resolved one raised again is
 // OPEN again. ACKNOWLEDGED (by a person, with a note) survives re-raising until it resolves.
+//
+// A finding keeps the names of every component it concerns (`components`, as the detector listed
+// them): one declared in the catalog but never observed (a STALE_DECLARATION's target) has no
+// :Component node, yet belongs in the list. CONCERNS edges go to each of them that is in the
+// graph, observed (:Component) or declared only (:DeclaredComponent, catalog-writer.ts).
 import type { Driver } from 'neo4j-driver';
 import type { RaisedFinding, Severity } from '../model/graph-snapshot.ts';
 
@@ -13,7 +18,7 @@ WITH f, existing IS NULL OR existing.status = 'RESOLVED' AS opened
 MERGE (n:Finding {id: f.id})
   ON CREATE SET n.firstSeen = $nowMs, n.status = 'OPEN'
 SET n.kind = f.kind, n.severity = f.severity, n.severityRank = f.severityRank, n.title = f.title,
-    n.detail = f.detail, n.path = f.path, n.evidence = f.evidence, n.lastSeen = $nowMs,
+    n.detail = f.detail, n.path = f.path, n.components = f.components, n.evidence = f.evidence, n.lastSeen = $nowMs,
     n.status = CASE WHEN n.status = 'RESOLVED' THEN 'OPEN' ELSE n.status END,
     n.resolvedAt = null
 WITH n, f, opened
@@ -22,7 +27,7 @@ DELETE old
 WITH DISTINCT n, f, opened
 CALL (n, f) {
   UNWIND f.components AS name
-  MATCH (c:Component {name: name})
+  MATCH (c:Component|DeclaredComponent {name: name})
   MERGE (n)-[:CONCERNS]->(c)
 }
 RETURN n.id AS id, opened`;

@@ -16,6 +16,8 @@ export interface ComponentDelta {
   versions: string[];
   firstSeenMs: number;
   lastSeenMs: number;
+  /** Seen starting a workflow (a root span naming no caller). */
+  entryPoint: boolean;
 }
 
 export interface DependencyDelta {
@@ -128,7 +130,7 @@ export function createGraphAggregator(options: {
     let c = components.get(ref.name);
     if (!c) {
       if (components.size >= options.maxComponents) return false;
-      c = { name: ref.name, kind: ref.kind, virtual: ref.virtual, namespace: undefined, environment: undefined, versions: [], firstSeenMs: timeUnixMs, lastSeenMs: timeUnixMs };
+      c = { name: ref.name, kind: ref.kind, virtual: ref.virtual, namespace: undefined, environment: undefined, versions: [], firstSeenMs: timeUnixMs, lastSeenMs: timeUnixMs, entryPoint: false };
       components.set(ref.name, c);
     }
     // A component seen emitting spans is real, whatever its callers guessed it was.
@@ -139,6 +141,7 @@ export function createGraphAggregator(options: {
     c.firstSeenMs = Math.min(c.firstSeenMs, timeUnixMs);
     c.lastSeenMs = Math.max(c.lastSeenMs, timeUnixMs);
     if (extra) {
+      if (extra.entryPoint) c.entryPoint = true;
       c.namespace = extra.namespace ?? c.namespace;
       c.environment = extra.environment ?? c.environment;
       if (extra.version && !c.versions.includes(extra.version) && c.versions.length < MAX_VERSIONS) c.versions.push(extra.version);
@@ -253,6 +256,7 @@ export function createGraphAggregator(options: {
         pending.lastSeenMs = Math.max(pending.lastSeenMs, c.lastSeenMs);
         pending.namespace ??= c.namespace;
         pending.environment ??= c.environment;
+        if (c.entryPoint) pending.entryPoint = true;
         for (const v of c.versions) if (!pending.versions.includes(v)) pending.versions.push(v);
       }
       for (const r of delta.dependencies) {

@@ -1,106 +1,127 @@
 // Where a span becomes an interaction candidate: the rules that read a span's kind and
-// semantic-convention attributes and say what it is evidence of. Pure; see span-inference.ts
-// for how candidates are paired across spans.
-import type { Attributes, Span } from '../model/span.ts';
+// semantic-convention attributes and say what it is evidence of. Pure; span-inference.ts pairs
+// the candidates across spans, and span-outcomes.ts names what each shape becomes.
+//
+// Order matters and follows the conventions' precedence: a human step, then messaging (a
+// PRODUCER/CONSUMER span, or a CLIENT span with messaging.system), then SERVER, AI, database,
+// and finally plain CLIENT calls.
+import type { Span } from '../model/span.ts';
 import type { ComponentRef } from '../model/interaction.ts';
+import { callerOf, databaseName, peerOf } from './component-identity.ts';
+import { destinationOf } from './messaging-destination.ts';
 import { readNumber, readString } from './semconv.ts';
 
 export type SpanRole =
-  /** Outgoing synchronous call; the callee is another service's SERVER span, or a virtual peer. */
-  | { role: 'client'; peer: ComponentRef; protocol: string; operation: string | undefined }
-  /** Incoming synchronous call; its parent span id names the caller's CLIENT span. */
-  | { role: 'server'; protocol: string; operation: string | undefined }
+  /** Outgoing synchronous call; the callee is another service's span below it, or a virtual peer. */
+  | {
+      role: 'client';
+      /** Undefined when the span names no peer at all. */
+      peer: ComponentRef | undefined;
+      /** The peer named is the emitting service itself: the span is that component being called. */
+      selfPeer: boolean;
+      protocol: string;
+      operation: string | undefined;
+    }
+  /** Incoming synchronous call; its parent span id names the caller's span. */
+  | { role: 'server'; protocol: string; operation: string | undefined; caller: ComponentRef | undefined }
   /** A call to a database, AI provider or human step: the other side never sends spans. */
-  | { role: 'one-sided'; peer: ComponentRef; dependency: 'DATABASE' | 'SYNC'; protocol: string; operation: string | undefined }
-  | { role: 'producer'; queue: ComponentRef; protocol: string }
-  | { role: 'consumer'; queue: ComponentRef | undefined; protocol: string }
+  | {
+      role: 'one-sided';
+      peer: ComponentRef;
+      dependency: 'DATABASE' | 'SYNC';
+      protocol: string;
+      operation: string | undefined;
+      outcome: 'databaseCall' | 'aiCall' | 'humanStep';
+      /** peer.service names the emitting service: a component traced under its own service.name. */
+      selfPeer: boolean;
+    }
+  | {
+      role: 'producer';
+      /** Undefined when the span names no destination; it can still pair with its consumers. */
+      queue: ComponentRef | undefined;
+      protocol: string;
+      /** A batch `send` whose messages were each made by a `create` span it links to. */
+      batchSend: boolean;
+    }
+  | {
+      role: 'consumer';
+      queue: ComponentRef | undefined;
+      protocol: string;
+      /** The producer named by peer.service when the producer sends no spans. */
+      caller: ComponentRef | undefined;
+      /** Messages this span took: its links, messaging.batch.message_count, or 1. */
+      messages: number;
+    }
+  /** A messaging span that moves no message: settle, ack, admin. */
+  | { role: 'bookkeeping' }
   /** Work inside one service: evidence of the service only. */
   | { role: 'internal' };
 
 export function classifySpan(span: Span): SpanRole {
   const a = span.attributes;
+  const service = span.resource.serviceName;
 
   const humanTask = readString(a, 'humanTask');
   if (humanTask) {
-    return { role: 'one-sided', peer: { name: humanTask, kind: 'HUMAN', virtual: true }, dependency: 'SYNC', protocol: 'human', operation: span.name };
+    return { role: 'one-sided', peer: { name: humanTask, kind: 'HUMAN', virtual: true }, dependency: 'SYNC', protocol: 'human', operation: span.name, outcome: 'humanStep', selfPeer: false };
   }
 
   const messagingSystem = readString(a, 'messagingSystem');
-  if (messagingSystem && (span.kind === 'PRODUCER' || span.kind === 'CONSUMER' || span.kind === 'CLIENT')) {
-    const queue = queueOf(a);
-    const operation = readString(a, 'messagingOperation');
-    if (span.kind === 'PRODUCER' || (span.kind === 'CLIENT' && isSendOperation(operation))) {
-      if (queue) return { role: 'producer', queue, protocol: messagingSystem };
-    } else if (span.kind === 'CONSUMER' || (span.kind === 'CLIENT' && isReceiveOperation(operation))) {
-      return { role: 'consumer', queue, protocol: messagingSystem };
-    }
-    // settle / create-only client spans are bookkeeping around a handoff, not a dependency.
-    return { role: 'internal' };
+  if (span.kind === 'PRODUCER' || span.kind === 'CONSUMER' || (messagingSystem && span.kind === 'CLIENT')) {
+    const messaging = classifyMessaging(span, messagingSystem);
+    if (messaging) return messaging;
   }
 
-  if (span.kind === 'SERVER') return { role: 'server', protocol: protocolOf(a), operation: serverOperation(span) };
+  if (span.kind === 'SERVER') return { role: 'server', protocol: protocolOf(a), operation: serverOperation(span), caller: callerOf(a) };
 
   const aiProvider = readString(a, 'genAiProvider');
   if (aiProvider && span.kind !== 'CONSUMER') {
     const model = readString(a, 'genAiModel');
     const operation = [readString(a, 'genAiOperation'), model].filter(Boolean).join(' ') || span.name;
-    return { role: 'one-sided', peer: { name: aiProvider, kind: 'AI', virtual: true }, dependency: 'SYNC', protocol: 'gen_ai', operation };
+    return { role: 'one-sided', peer: { name: aiProvider, kind: 'AI', virtual: true }, dependency: 'SYNC', protocol: 'gen_ai', operation, outcome: 'aiCall', selfPeer: false };
   }
 
   const dbSystem = readString(a, 'dbSystem');
   if (dbSystem && span.kind !== 'CONSUMER' && span.kind !== 'PRODUCER') {
-    return { role: 'one-sided', peer: { name: databaseName(a, dbSystem), kind: 'DATABASE', virtual: true }, dependency: 'DATABASE', protocol: dbSystem, operation: readString(a, 'dbOperation') };
+    return {
+      role: 'one-sided', peer: { name: databaseName(a, dbSystem, service), kind: 'DATABASE', virtual: true }, dependency: 'DATABASE',
+      protocol: dbSystem.toLowerCase(), operation: readString(a, 'dbOperation'), outcome: 'databaseCall', selfPeer: readString(a, 'peerService') === service,
+    };
   }
 
-  if (span.kind === 'CLIENT') return { role: 'client', peer: peerOf(a), protocol: protocolOf(a), operation: clientOperation(span) };
+  if (span.kind === 'CLIENT') {
+    const peer = peerOf(a);
+    return { role: 'client', peer, selfPeer: peer?.kind === 'SERVICE' && peer.name === service, protocol: protocolOf(a), operation: clientOperation(span) };
+  }
   return { role: 'internal' };
 }
 
 /**
- * A database is named from its system, server address and namespace so that two clusters with
- * the same database name never merge, and spans that omit the port are not split from those
- * that carry it (the port is shown only when the address is too).
+ * Messaging spans. Operation names across versions: `send`/`publish` (older), `create`,
+ * `receive`, `process`/`deliver` (older), `settle`. Before semconv 1.17 a CLIENT or PRODUCER span
+ * without messaging.operation was a send ("MUST NOT be set" for send).
  */
-export function databaseName(a: Attributes, system: string): string {
-  const address = readString(a, 'serverAddress') ?? readString(a, 'networkPeerAddress');
-  const port = readNumber(a, 'serverPort');
-  const namespace = readString(a, 'dbNamespace');
-  const host = address ? (port ? `${address}:${port}` : address) : '';
-  return `${system}://${host}${namespace ? `/${namespace}` : ''}`;
-}
+function classifyMessaging(span: Span, system: string | undefined): SpanRole | undefined {
+  const a = span.attributes;
+  const protocol = system?.toLowerCase() ?? 'messaging';
+  const operation = readString(a, 'messagingOperation')?.toLowerCase();
+  const queue = destinationOf(a, system);
+  const sends = operation === undefined || operation === 'send' || operation === 'publish' || operation === 'create';
+  const receives = operation === 'receive' || operation === 'process' || operation === 'deliver';
 
-/**
- * The component a CLIENT span calls, from its peer attributes: `peer.service` names an
- * uninstrumented service; otherwise the address names an external endpoint.
- */
-export function peerOf(a: Attributes): ComponentRef {
-  const peerService = readString(a, 'peerService');
-  if (peerService) return { name: peerService, kind: 'SERVICE', virtual: true };
-  const address = readString(a, 'serverAddress') ?? hostOfUrl(readString(a, 'urlFull')) ?? readString(a, 'networkPeerAddress');
-  if (address) {
-    const port = readNumber(a, 'serverPort');
-    return { name: port ? `${address}:${port}` : address, kind: 'EXTERNAL', virtual: true };
+  if (span.kind === 'CONSUMER' || (span.kind === 'CLIENT' && receives)) {
+    const batch = readNumber(a, 'messagingBatchCount');
+    return { role: 'consumer', queue, protocol, caller: callerOf(a), messages: Math.max(1, span.links.length, batch ?? 0) };
   }
-  const rpcService = readString(a, 'rpcService');
-  if (rpcService) return { name: rpcService, kind: 'EXTERNAL', virtual: true };
-  return { name: 'unknown-peer', kind: 'EXTERNAL', virtual: true };
+  if (span.kind === 'PRODUCER' || (span.kind === 'CLIENT' && sends)) {
+    return { role: 'producer', queue, protocol, batchSend: operation !== 'create' && span.links.length > 0 };
+  }
+  // A PRODUCER/CONSUMER span always takes one of the branches above; what is left are CLIENT
+  // spans that settle, ack or administer.
+  return span.kind === 'CLIENT' ? { role: 'bookkeeping' } : undefined;
 }
 
-function queueOf(a: Attributes): ComponentRef | undefined {
-  // The template names the logical destination when the concrete one is per-message.
-  const name = readString(a, 'messagingDestinationTemplate') ?? readString(a, 'messagingDestination');
-  return name ? { name, kind: 'QUEUE', virtual: true } : undefined;
-}
-
-function isSendOperation(op: string | undefined): boolean {
-  return op === 'send' || op === 'publish' || op === 'create';
-}
-
-function isReceiveOperation(op: string | undefined): boolean {
-  return op === 'receive' || op === 'process' || op === 'deliver';
-}
-
-function protocolOf(a: Attributes): string {
+function protocolOf(a: Span['attributes']): string {
   const rpc = readString(a, 'rpcSystem');
   if (rpc) return rpc;
   if (readString(a, 'httpMethod') || readString(a, 'urlFull') || readString(a, 'httpRoute')) return 'http';
@@ -122,13 +143,4 @@ function clientOperation(span: Span): string | undefined {
   const rpcMethod = readString(a, 'rpcMethod');
   if (rpcMethod) return [readString(a, 'rpcService'), rpcMethod].filter(Boolean).join('/');
   return span.name || undefined;
-}
-
-function hostOfUrl(url: string | undefined): string | undefined {
-  if (!url) return undefined;
-  try {
-    return new URL(url).hostname || undefined;
-  } catch {
-    return undefined;
-  }
 }

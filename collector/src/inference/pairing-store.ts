@@ -3,11 +3,11 @@
 // oldest entries are always first and expiry stops at the first one still alive.
 // Bounded by size (a full store refuses and counts) and age (expired entries go to onExpire).
 
-export interface PairingStoreOptions<T> {
+export interface PairingStoreOptions<T, K = string> {
   ttlMs: number;
   maxEntries: number;
   clock: () => number;
-  onExpire: (key: string, value: T) => void;
+  onExpire: (key: K, value: T) => void;
 }
 
 export interface PairingStoreStats {
@@ -19,13 +19,13 @@ export interface PairingStoreStats {
   dropped: number;
 }
 
-export interface PairingStore<T> {
+export interface PairingStore<T, K = string> {
   /** Stores a half; false (and counted as dropped) when the store is full. */
-  put(key: string, value: T): boolean;
+  put(key: K, value: T): boolean;
   /** Removes and returns the half waiting under key. */
-  take(key: string): T | undefined;
+  take(key: K): T | undefined;
   /** Reads without removing. */
-  peek(key: string): T | undefined;
+  peek(key: K): T | undefined;
   /** Hands every entry older than the TTL to onExpire; returns how many expired. */
   expire(): number;
   /** Hands every entry to onExpire now (shutdown). */
@@ -33,8 +33,8 @@ export interface PairingStore<T> {
   stats(): PairingStoreStats;
 }
 
-export function createPairingStore<T>(options: PairingStoreOptions<T>): PairingStore<T> {
-  const entries = new Map<string, { value: T; expiresAtMs: number }>();
+export function createPairingStore<T, K = string>(options: PairingStoreOptions<T, K>): PairingStore<T, K> {
+  const entries = new Map<K, { value: T; expiresAtMs: number }>();
   const counts = { stored: 0, taken: 0, expired: 0, dropped: 0 };
 
   return {

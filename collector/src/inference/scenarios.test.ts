@@ -10,6 +10,7 @@ import { quantileMs } from '../aggregate/latency-histogram.ts';
 import { decodeJsonTraces } from '../otlp/decode-json.ts';
 import { manualClock } from '../testing/builders.ts';
 import { createSpanInference } from './span-inference.ts';
+import { OUTCOME_NAMES, type SpanOutcome } from './span-outcomes.ts';
 
 const FIXTURES = join(import.meta.dirname, '../../fixtures');
 
@@ -34,11 +35,13 @@ interface Fixture {
     dependencies: ExpectedDependency[];
     components?: Array<{ name: string; kind: string; virtual: boolean }>;
     stats?: Record<string, number>;
+    /** Span outcomes (span-outcomes.ts) that must have these counts; unnamed ones are not checked. */
+    outcomes?: Partial<Record<SpanOutcome, number>>;
     workflows?: Array<{ entry: string; operation: string; runs: number; failedRuns: number; manualRuns: number; unhandled: string[][] }>;
   };
 }
 
-export function runScenario(requests: unknown[], pairingTimeoutMs = 10_000) {
+export function runScenario(requests: unknown[], pairingTimeoutMs = 10_000, stepMs = 1000) {
   const clock = manualClock(1_000_000);
   const aggregator = createGraphAggregator({ maxDependencies: 10_000, maxComponents: 10_000 });
   const inference = createSpanInference({
@@ -54,14 +57,19 @@ export function runScenario(requests: unknown[], pairingTimeoutMs = 10_000) {
     const decoded = decodeJsonTraces(JSON.stringify(request));
     expect(decoded.rejected).toEqual([]);
     inference.ingest(decoded.spans);
-    clock.advance(1000);
+    clock.advance(stepMs);
   }
   clock.advance(pairingTimeoutMs + 1);
   inference.expire();
   return { delta: aggregator.drain(), stats: inference.stats() };
 }
 
-const key = (d: { from: string; to: string; kind: string }) => `${d.from} -${d.kind}-> ${d.to}`;
+const key = (d: { from: string; to: string; kind: string; protocol: string }) => `${d.from} -${d.kind}/${d.protocol}-> ${d.to}`;
+
+function countSpans(request: unknown): number {
+  const r = request as { resourceSpans?: Array<{ scopeSpans?: Array<{ spans?: unknown[] }> }> };
+  return (r.resourceSpans ?? []).reduce((n, rs) => n + (rs.scopeSpans ?? []).reduce((m, ss) => m + (ss.spans?.length ?? 0), 0), 0);
+}
 
 describe('span inference scenarios', () => {
   const files = readdirSync(FIXTURES).filter((f) => f.endsWith('.json'));
@@ -97,16 +105,55 @@ describe('span inference scenarios', () => {
       for (const [name, value] of Object.entries(fixture.expect.stats ?? {})) {
         expect(stats[name as keyof typeof stats], name).toBe(value);
       }
+      for (const [name, value] of Object.entries(fixture.expect.outcomes ?? {})) {
+        expect(OUTCOME_NAMES, `${name} is an outcome`).toContain(name);
+        expect(stats.outcomes[name as SpanOutcome], name).toBe(value);
+      }
+      // Every span accounted for: once the pairing timeout has passed nothing waits, and each
+      // accepted span is counted under exactly one outcome.
+      expect(stats.pendingSpans, 'spans still pending').toBe(0);
+      const accepted = fixture.requests.reduce<number>((n, r) => n + countSpans(r), 0);
+      expect(Object.values(stats.outcomes).reduce((a, b) => a + b, 0), 'outcomes sum to the spans accepted').toBe(accepted);
     });
   }
 
-  it('gives the same graph whatever the order and split of the spans', () => {
-    const fixture = JSON.parse(readFileSync(join(FIXTURES, 'error-propagation-between-services.json'), 'utf8')) as Fixture;
-    const whole = runScenario(fixture.requests).delta;
-    // Split into one request per resource block, sent in reverse.
-    const blocks = (fixture.requests[0] as { resourceSpans: unknown[] }).resourceSpans;
-    const split = runScenario([...blocks].reverse().map((b) => ({ resourceSpans: [b] }))).delta;
-    const summary = (ds: DependencyDelta[]) => ds.map((d) => [key(d), d.calls, d.errors, d.calleeErrors, d.propagatedErrors, d.latency.join()]);
-    expect(summary(split.dependencies)).toEqual(summary(whole.dependencies));
-  });
+  // Exporters send spans in any order and split (children end first, batches cut anywhere,
+  // services report separately): every fixture must give the same graph, and every span the
+  // same fate, for any shuffle of its spans into any number of requests.
+  for (const file of files) {
+    it(`${file}: same graph for any order and split of its spans`, () => {
+      const fixture = JSON.parse(readFileSync(join(FIXTURES, file), 'utf8')) as Fixture;
+      const reference = runScenario(fixture.requests, 10_000, 10);
+      for (let seed = 1; seed <= 8; seed++) {
+        const shuffled = runScenario(reshuffle(fixture.requests, seed), 10_000, 10);
+        expect(summary(shuffled.delta.dependencies), `seed ${seed}`).toEqual(summary(reference.delta.dependencies));
+        expect(shuffled.stats.outcomes, `seed ${seed}`).toEqual(reference.stats.outcomes);
+      }
+    });
+  }
 });
+
+const summary = (ds: DependencyDelta[]) =>
+  ds.map((d) => [key(d), d.calls, d.errors, d.calleeErrors, d.propagatedErrors, d.unconsumed]).sort((a, b) => String(a[0]).localeCompare(String(b[0])));
+
+/** Every span of the requests, each under its own resource, shuffled and cut into 1..n requests (seeded, repeatable). */
+function reshuffle(requests: unknown[], seed: number): unknown[] {
+  let state = seed * 2654435761;
+  const random = () => ((state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 2 ** 32);
+  type Block = { resource: unknown; scopeSpans: Array<{ scope?: unknown; spans: unknown[] }> };
+  const spans: Array<{ resource: unknown; scope: unknown; span: unknown }> = [];
+  for (const r of requests as Array<{ resourceSpans: Block[] }>) {
+    for (const block of r.resourceSpans) for (const ss of block.scopeSpans) for (const span of ss.spans) spans.push({ resource: block.resource, scope: ss.scope, span });
+  }
+  for (let i = spans.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [spans[i], spans[j]] = [spans[j]!, spans[i]!];
+  }
+  const out: unknown[] = [];
+  for (let i = 0; i < spans.length; ) {
+    const size = 1 + Math.floor(random() * spans.length);
+    out.push({ resourceSpans: spans.slice(i, i + size).map((s) => ({ resource: s.resource, scopeSpans: [{ scope: s.scope, spans: [s.span] }] })) });
+    i += size;
+  }
+  return out;
+}

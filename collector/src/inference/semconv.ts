@@ -8,6 +8,9 @@ export const SEMCONV = {
   serverAddress: ['server.address', 'net.peer.name', 'http.host'],
   serverPort: ['server.port', 'net.peer.port'],
   networkPeerAddress: ['network.peer.address', 'net.sock.peer.addr', 'net.peer.ip'],
+  networkPeerPort: ['network.peer.port', 'net.sock.peer.port'],
+  /** On SERVER spans: who called (an IP names nobody; a host name does). */
+  clientAddress: ['client.address'],
   urlFull: ['url.full', 'http.url'],
   httpMethod: ['http.request.method', 'http.method'],
   httpRoute: ['http.route'],
@@ -17,11 +20,19 @@ export const SEMCONV = {
   rpcMethod: ['rpc.method'],
   dbSystem: ['db.system.name', 'db.system'],
   dbNamespace: ['db.namespace', 'db.name'],
+  dbRedisIndex: ['db.redis.database_index'],
+  dbConnectionString: ['db.connection_string'],
   dbOperation: ['db.operation.name', 'db.operation'],
   messagingSystem: ['messaging.system'],
   messagingDestinationTemplate: ['messaging.destination.template'],
-  messagingDestination: ['messaging.destination.name', 'messaging.destination'],
+  // messaging.source.name is what semconv 1.17-1.20 called a consumer's destination.
+  messagingDestination: ['messaging.destination.name', 'messaging.destination', 'messaging.source.name'],
+  messagingTemporary: ['messaging.destination.temporary', 'messaging.destination.anonymous', 'messaging.temp_destination', 'messaging.source.temporary'],
   messagingOperation: ['messaging.operation.type', 'messaging.operation'],
+  messagingBatchCount: ['messaging.batch.message_count'],
+  rabbitmqRoutingKey: ['messaging.rabbitmq.destination.routing_key', 'rabbitmq.destination.routing_key', 'messaging.rabbitmq.routing_key'],
+  sqsQueueUrl: ['aws.sqs.queue.url', 'aws.sqs.queue_url', 'messaging.url'],
+  snsTopicArn: ['aws.sns.topic.arn'],
   genAiProvider: ['gen_ai.provider.name', 'gen_ai.system'],
   genAiModel: ['gen_ai.request.model', 'gen_ai.response.model'],
   genAiOperation: ['gen_ai.operation.name'],
@@ -63,4 +74,13 @@ export function readNumber(attributes: Attributes, field: SemconvField): number 
     if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) return Number(value);
   }
   return undefined;
+}
+
+/** True when any of a field's names holds `true` (or the string "true"). */
+export function readFlag(attributes: Attributes, field: SemconvField): boolean {
+  for (const name of SEMCONV[field]) {
+    const value = attributes[name];
+    if (value === true || value === 'true') return true;
+  }
+  return false;
 }

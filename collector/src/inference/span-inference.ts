@@ -1,22 +1,32 @@
-// Where spans become interactions. Each span is classified once (classify-span.ts); one-sided
-// spans (databases, AI providers, human steps, publish/consume) yield an interaction at once,
-// while the halves of a synchronous call and of an asynchronous handoff wait in pairing stores
-// until their partner arrives — from any request, any service, in any order — or expire.
+// Where spans become interactions. Each span is classified once (classify-span.ts), remembered
+// in the span index (which service sent it, what role it played), and related to its parent and
+// to the children that arrived before it — from any request, any service, in any order.
 //
-// Pairing rules (DESIGN.md §2.3):
-//  - CLIENT span + the SERVER span whose parent it is          -> SYNC caller -> callee
-//  - CLIENT span that expires unpaired                         -> SYNC caller -> virtual peer
-//  - PRODUCER span + CONSUMER that links to it or is its child -> ASYNC producer -> consumer
-// Every span that yields no edge is counted under a named reason in stats().
+// Rules (DESIGN.md §2.3; every span's fate is named in span-outcomes.ts):
+//  - CLIENT span + a span of another service whose parent it is      -> SYNC caller -> callee
+//    (the callee is a SERVER span, or a component traced under its own service.name)
+//  - CLIENT span that expires unpaired                                -> SYNC caller -> virtual peer
+//  - PRODUCER span + CONSUMER that links to it or is its child         -> ASYNC producer -> consumer
+//  - any other span whose parent belongs to another service           -> parent's service -> span's
+//    service (parent -> child inference: every service boundary a trace crosses is an edge)
+//  - database, AI and human spans                                     -> one-sided edges at once
+//  - a CLIENT span inside a database/AI/messaging/CLIENT span of its own service is transport;
+//    nested spans of one operation (CLIENT in CLIENT, PRODUCER in PRODUCER, process in receive)
+//    count once.
 //
-// A waiting half keeps only what its interaction needs (ids, service, times, status and what
-// classification said), never the span's attribute maps: halves outlive young-generation GC,
-// and keeping them small is most of the collector's memory at high span rates.
+// A span waiting for its partner is one small Pending record, referenced from the stores it
+// waits in: `clients` (a CLIENT waiting for its callee), `producers` (a message waiting for
+// consumers), `consumers` (a consumer waiting for a producer it links to) and `children` (a span
+// waiting for its parent). It keeps only what its interaction needs, never the span's
+// attributes: halves outlive young-generation GC, and their size is most of the memory.
 import type { Span } from '../model/span.ts';
-import type { ComponentRef, ComponentSighting, Interaction } from '../model/interaction.ts';
-import { classifySpan } from './classify-span.ts';
+import type { ComponentRef, ComponentSighting, DependencyKind, Interaction } from '../model/interaction.ts';
+import { classifySpan, type SpanRole } from './classify-span.ts';
+import { unknownPeerOf } from './component-identity.ts';
 import { createPairingStore, type PairingStoreStats } from './pairing-store.ts';
 import { createRecentIds, spanIdentity } from './recent-ids.ts';
+import { createSpanIndex, foldsTransport, ROLE, roleOf, serviceOf, type IndexedSpan, type RoleCode } from './span-index.ts';
+import { emptyOutcomeCounts, type OutcomeCounts, type SpanOutcome } from './span-outcomes.ts';
 import { createWorkflowTracker, type WorkflowRun } from './workflow-tracker.ts';
 
 export interface SpanInferenceOptions {
@@ -34,85 +44,84 @@ export interface SpanInferenceOptions {
 }
 
 export interface SpanInferenceStats {
+  /** Spans ingested, duplicates excluded. */
   spans: number;
   duplicateSpans: number;
+  /** Every accepted span's fate (span-outcomes.ts); duplicates included. */
+  outcomes: OutcomeCounts;
+  /** Spans still waiting for a partner: spans + duplicates − Σ outcomes. */
+  pendingSpans: number;
   syncPaired: number;
   asyncPaired: number;
+  /** Edges inferred from a parent span in another service (parent -> child inference). */
+  parentChildCrossings: number;
   oneSided: number;
-  /** CLIENT spans whose callee never reported: became an edge to a virtual component. */
   clientsToVirtualPeers: number;
-  /** CLIENT spans that were the transport of a database/AI/messaging call already counted. */
   clientsFoldedIntoParent: number;
-  /** SERVER spans with a parent whose CLIENT half never arrived (uninstrumented caller). */
   serversWithoutClient: number;
   /** Consumer spans none of whose references (links, parent) ever met a producer. */
   consumersWithoutProducer: number;
   /** Published messages that no consumer took within the timeout. */
   unconsumedMessages: number;
-  /** Consumer spans without a destination name: no CONSUME edge can be named. */
+  /** Producer or consumer spans without a destination that never met their other half. */
   consumersWithoutDestination: number;
-  stores: Record<'clients' | 'servers' | 'producers' | 'consumers', PairingStoreStats>;
+  stores: Record<'clients' | 'producers' | 'consumers' | 'children', PairingStoreStats>;
   workflows: { pendingTraces: number; droppedTraces: number; tracesWithoutRoot: number };
 }
 
-/** What a waiting half keeps of its span. */
-interface Half {
+/** What is kept of a span that waits. One shape for every role, so V8 keeps it monomorphic. */
+interface Pending {
   traceId: string;
-  parentSpanId: string | undefined;
+  identity: number;
+  parentKey: number | undefined;
   service: string;
+  serviceId: number;
   startTimeUnixMs: number;
   endTimeUnixMs: number;
   error: boolean;
-}
-
-interface ClientHalf extends Half {
-  peer: ComponentRef;
-  protocol: string;
-  operation: string | undefined;
-}
-
-interface ServerHalf extends Half {
-  protocol: string;
-  operation: string | undefined;
-}
-
-interface ProducerHalf extends Half {
-  queue: ComponentRef;
-  protocol: string;
-  consumers: number;
-}
-
-interface ConsumerHalf extends Half {
-  paired: boolean;
-  /** References still waiting; the consumer counts as unpaired when the last one expires unmatched. */
+  role: SpanRole;
+  settled: boolean;
+  /** CLIENT: its parent is a transport owner of the same service (a DB, AI, messaging or CLIENT span). */
+  parentFolds: boolean;
+  /** CLIENT: an inner CLIENT span of the same service reached the callee for it. */
+  nestedPaired: boolean;
+  /** CLIENT: this span reached its callee (paired as the caller). */
+  reachedCallee: boolean;
+  /** Its parent is in another service: it is the callee side of a crossing, or of a CLIENT's call. */
+  calleeOf: 'none' | 'crossing' | 'pair';
+  /** PRODUCER/CONSUMER: the second span of one message (wrapper, or process inside receive). */
+  nested: boolean;
+  /** CONSUMER: references (links, parent) still waiting for a producer. */
   refsWaiting: number;
+  /** CONSUMER: made a CONSUME edge. PRODUCER: made a PUBLISH edge. */
+  madeEdge: boolean;
+  /** CONSUMER: paired with at least one producer. PRODUCER: consumers that took it. */
+  pairs: number;
 }
 
-const half = (span: Span): Half => ({
-  traceId: span.traceId,
-  parentSpanId: span.parentSpanId,
-  service: span.resource.serviceName,
-  startTimeUnixMs: span.startTimeUnixMs,
-  endTimeUnixMs: span.endTimeUnixMs,
-  error: span.status === 'ERROR',
-});
 const serviceRef = (name: string): ComponentRef => ({ name, kind: 'SERVICE', virtual: false });
-const duration = (h: Half): number => Math.max(0, h.endTimeUnixMs - h.startTimeUnixMs);
-const spanKey = (traceId: string, spanId: string): string => traceId + spanId;
+const duration = (h: Pending): number => Math.max(0, h.endTimeUnixMs - h.startTimeUnixMs);
+
+const ROLE_CODES: Record<SpanRole['role'], RoleCode> = {
+  internal: ROLE.internal, server: ROLE.server, client: ROLE.client, 'one-sided': ROLE.oneSided,
+  producer: ROLE.producer, consumer: ROLE.consumer, bookkeeping: ROLE.bookkeeping,
+};
+
+/** Spans whose CLIENT children are their transport. A CONSUMER's are not: they are work done for the message. */
+function ownsTransport(role: SpanRole, span: Span): boolean {
+  return role.role !== 'internal' && role.role !== 'server' && (role.role !== 'consumer' || span.kind === 'CLIENT');
+}
 
 export function createSpanInference(options: SpanInferenceOptions) {
   const { clock, onInteraction } = options;
-  const counts = {
-    spans: 0, duplicateSpans: 0, syncPaired: 0, asyncPaired: 0, oneSided: 0,
-    clientsToVirtualPeers: 0, clientsFoldedIntoParent: 0, serversWithoutClient: 0,
-    consumersWithoutProducer: 0, unconsumedMessages: 0, consumersWithoutDestination: 0,
-  };
+  const outcomes = emptyOutcomeCounts();
+  const counts = { spans: 0, syncPaired: 0, asyncPaired: 0, parentChildCrossings: 0, consumersWithoutProducer: 0, unconsumedMessages: 0 };
   const storeOptions = { ttlMs: options.pairingTimeoutMs, maxEntries: options.maxPendingSpans, clock };
-  // Ids remembered for one to two pairing windows (10-20 s by default): a retried export arrives
-  // within seconds.
-  const seenSpans = createRecentIds({ windowMs: options.pairingTimeoutMs, maxIds: options.maxPendingSpans * 4, clock });
-  // Database, AI and messaging spans, whose HTTP CLIENT children are their transport, not a second dependency.
-  const semanticSpans = createRecentIds({ windowMs: options.pairingTimeoutMs, maxIds: options.maxPendingSpans * 2, clock });
+  // Spans remembered for one to two pairing windows: a child arriving within the pairing
+  // timeout of its parent finds it, and a retried export (seconds later) is recognised.
+  const index = createSpanIndex({ windowMs: options.pairingTimeoutMs, maxSpans: options.maxPendingSpans * 4, maxServices: 100_000, clock });
+  // (producer, consumer service) pairs already counted: a receive and a process span of one message are one handoff.
+  const handoffs = createRecentIds({ windowMs: options.pairingTimeoutMs, maxIds: options.maxPendingSpans * 2, clock });
   const workflows = createWorkflowTracker({
     windowMs: options.pairingTimeoutMs,
     maxTraces: options.maxPendingSpans,
@@ -120,193 +129,464 @@ export function createSpanInference(options: SpanInferenceOptions) {
     onRun: (run) => options.onWorkflowRun?.(run),
   });
 
-  const clients = createPairingStore<ClientHalf>({
+  function settle(p: Pending, outcome: SpanOutcome): void {
+    if (p.settled) return;
+    p.settled = true;
+    outcomes[outcome]++;
+  }
+
+  function emit(from: ComponentRef, to: ComponentRef, kind: DependencyKind, protocol: string, operation: string | undefined, at: Pending, durationMs: number, callerError: boolean | undefined, calleeError: boolean): void {
+    onInteraction({ from, to, kind, protocol, operation, traceId: at.traceId, timeUnixMs: at.startTimeUnixMs, durationMs, callerError, calleeError });
+  }
+
+  const clients = createPairingStore<Pending, number>({ ...storeOptions, onExpire: (_key, client) => clientExpired(client) });
+  const producers = createPairingStore<Pending, number>({
     ...storeOptions,
-    onExpire: (_key, client) => {
-      if (client.parentSpanId && semanticSpans.has(spanIdentity(client.traceId, client.parentSpanId))) {
-        counts.clientsFoldedIntoParent++;
-        return;
+    onExpire: (key, producer) => {
+      if (key !== producer.identity) return; // an alias of a nested producer: the message is judged once
+      if (producer.pairs === 0 && producer.madeEdge) {
+        counts.unconsumedMessages++;
+        options.onUnconsumedMessage?.(publishInteraction(producer));
       }
-      counts.clientsToVirtualPeers++;
-      onInteraction({
-        from: serviceRef(client.service), to: client.peer, kind: 'SYNC', protocol: client.protocol, operation: client.operation,
-        traceId: client.traceId, timeUnixMs: client.startTimeUnixMs, durationMs: duration(client),
-        callerError: undefined, calleeError: client.error,
-      });
+      settle(producer, producer.pairs > 0 ? 'published' : 'messageWithoutDestination');
     },
   });
-  const servers = createPairingStore<ServerHalf>({ ...storeOptions, onExpire: () => { counts.serversWithoutClient++; } });
-  const producers = createPairingStore<ProducerHalf>({
-    ...storeOptions,
-    onExpire: (_key, producer) => {
-      if (producer.consumers > 0) return;
-      counts.unconsumedMessages++;
-      options.onUnconsumedMessage?.(publishInteraction(producer));
-    },
-  });
-  // Several consumers may wait on one producer (fan-out, or a link and a parent naming it).
-  const consumers = createPairingStore<ConsumerHalf[]>({
+  // Several consumers may wait on one producer (fan-out, consumer groups).
+  const consumers = createPairingStore<Pending[], number>({
     ...storeOptions,
     onExpire: (_key, waiting) => {
       for (const consumer of waiting) {
         consumer.refsWaiting--;
-        if (consumer.refsWaiting === 0 && !consumer.paired) counts.consumersWithoutProducer++;
+        consumerMaybeDone(consumer);
       }
     },
   });
+  const children = createPairingStore<Pending[], number>({
+    ...storeOptions,
+    onExpire: (_key, orphans) => {
+      for (const child of orphans) parentNeverArrived(child);
+    },
+  });
 
-  function pairSync(client: ClientHalf, server: ServerHalf): void {
-    counts.syncPaired++;
-    onInteraction({
-      from: serviceRef(client.service), to: serviceRef(server.service), kind: 'SYNC',
-      protocol: client.protocol !== 'unknown' ? client.protocol : server.protocol,
-      operation: server.operation ?? client.operation,
-      traceId: client.traceId, timeUnixMs: client.startTimeUnixMs, durationMs: duration(client),
-      callerError: client.error, calleeError: server.error,
-    });
-  }
-
-  function pairAsync(producer: ProducerHalf, consumer: Half): void {
-    counts.asyncPaired++;
-    producer.consumers++;
-    onInteraction({
-      from: serviceRef(producer.service), to: serviceRef(consumer.service), kind: 'ASYNC', protocol: producer.protocol,
-      operation: producer.queue.name, traceId: producer.traceId, timeUnixMs: producer.startTimeUnixMs,
-      durationMs: Math.max(0, consumer.startTimeUnixMs - producer.endTimeUnixMs),
-      callerError: producer.error, calleeError: consumer.error,
-    });
-  }
-
-  function publishInteraction(producer: ProducerHalf): Interaction {
+  function publishInteraction(producer: Pending): Interaction {
+    const role = producer.role as Extract<SpanRole, { role: 'producer' }>;
     return {
-      from: serviceRef(producer.service), to: producer.queue, kind: 'PUBLISH', protocol: producer.protocol, operation: producer.queue.name,
+      from: serviceRef(producer.service), to: role.queue!, kind: 'PUBLISH', protocol: role.protocol, operation: role.queue!.name,
       traceId: producer.traceId, timeUnixMs: producer.startTimeUnixMs, durationMs: duration(producer), callerError: undefined, calleeError: producer.error,
     };
   }
 
-  /** The producers a consumer refers to: each link, and its parent (a consumer may be the producer's child). */
-  function producerRefs(span: Span): string[] {
-    const refs = span.links.map((link) => spanKey(link.traceId, link.spanId));
-    if (span.parentSpanId) refs.push(spanKey(span.traceId, span.parentSpanId));
-    return [...new Set(refs)];
+  // ---- pairing ----------------------------------------------------------------------------
+
+  /** A CLIENT span and the span of another service it called (or the SERVER span below it). */
+  function pairSync(client: Pending, callee: Pending, kind: DependencyKind, calleeProtocol: string, calleeOperation: string | undefined): void {
+    const role = client.role as Extract<SpanRole, { role: 'client' }>;
+    counts.syncPaired++;
+    client.reachedCallee = true;
+    settle(client, 'pairedCall');
+    emit(serviceRef(client.service), serviceRef(callee.service), kind, role.protocol !== 'unknown' ? role.protocol : calleeProtocol,
+      calleeOperation ?? role.operation, client, duration(client), client.error, callee.error);
+    // The outer CLIENT of a nested pair (an SDK call around its HTTP request) is now explained.
+    if (client.parentKey !== undefined) {
+      const outer = clients.peek(client.parentKey);
+      if (outer && outer.serviceId === client.serviceId) outer.nestedPaired = true;
+    }
   }
 
-  function ingestSpan(span: Span): void {
-    const identity = spanIdentity(span.traceId, span.spanId);
-    if (seenSpans.seenBefore(identity)) {
-      counts.duplicateSpans++;
+  function pairAsync(producer: Pending, consumer: Pending): void {
+    // One message handed to one consuming service counts once, whichever of its spans says so.
+    if (handoffs.seenBefore((producer.identity % 2 ** 40) * 8192 + (consumer.serviceId & 8191))) return;
+    const role = producer.role as Extract<SpanRole, { role: 'producer' }>;
+    counts.asyncPaired++;
+    producer.pairs++;
+    consumer.pairs++;
+    emit(serviceRef(producer.service), serviceRef(consumer.service), 'ASYNC', role.protocol, role.queue?.name, producer,
+      Math.max(0, consumer.startTimeUnixMs - producer.endTimeUnixMs), producer.error, consumer.error);
+    if (!role.queue) settle(producer, 'published');
+  }
+
+  /** Parent -> child inference: a boundary no pair explains is still a dependency. */
+  function crossing(parentService: string, child: Pending, kind: DependencyKind, protocol: string, operation: string | undefined): void {
+    counts.parentChildCrossings++;
+    child.calleeOf = 'crossing';
+    emit(serviceRef(parentService), serviceRef(child.service), kind, protocol, operation, child, duration(child), undefined, child.error);
+  }
+
+  // ---- a span meets its parent ------------------------------------------------------------
+
+  /**
+   * `child`'s parent is known (in the index). `deferred` is true when the child waited for it
+   * in the children store rather than finding it on arrival.
+   */
+  function meetParent(parentKey: number, parent: IndexedSpan, child: Pending, deferred: boolean): void {
+    const parentServiceId = serviceOf(parent);
+    const parentRole = roleOf(parent);
+    const known = parentServiceId !== 0 && child.serviceId !== 0;
+    const sameService = known && parentServiceId === child.serviceId;
+    const otherService = known && parentServiceId !== child.serviceId;
+    const parentService = index.serviceName(parentServiceId)!;
+    const role = child.role;
+
+    // A CLIENT span whose callee is this child (always for a SERVER child; for any span of
+    // another service, which is then that component traced under its own service.name).
+    if (role.role === 'consumer' && deferred) decideConsume(child, parent);
+    if (parentRole === ROLE.client && (role.role === 'server' || otherService)) {
+      const caller = clients.peek(parentKey);
+      if (caller && !caller.settled) {
+        clients.take(parentKey);
+        if (otherService) child.calleeOf = 'pair';
+        const kind = role.role === 'one-sided' && role.selfPeer ? role.dependency : 'SYNC';
+        pairSync(caller, child, kind, protocolOf(role), role.role === 'server' ? role.operation : undefined);
+        calleeSettled(child);
+        if (role.role === 'consumer' && deferred) consumerRefDone(child);
+        return;
+      }
+    }
+
+    switch (role.role) {
+      case 'server':
+        if (parentRole === ROLE.client) settle(child, 'serverWithoutClient'); // its CLIENT was already answered or expired
+        else if (otherService) {
+          crossing(parentService, child, 'SYNC', role.protocol, role.operation);
+          settle(child, 'parentChildCrossing');
+        } else settle(child, 'internal');
+        return;
+      case 'consumer': {
+        if (parentRole === ROLE.producer) {
+          const producer = producers.peek(parentKey);
+          if (producer) pairAsync(producer, child);
+        } else if (otherService) {
+          crossing(parentService, child, 'ASYNC', role.protocol, role.queue?.name);
+          child.pairs++;
+        }
+        if (deferred) consumerRefDone(child);
+        else consumerMaybeDone(child);
+        return;
+      }
+      case 'client':
+        if (sameService && foldsTransport(parent)) child.parentFolds = true;
+        else if (otherService) crossing(parentService, child, 'SYNC', role.protocol, role.operation);
+        return; // its own call decides its outcome (clientExpired / pairSync)
+      case 'one-sided':
+        if (otherService) {
+          crossing(parentService, child, role.selfPeer ? role.dependency : 'SYNC', role.protocol, role.operation);
+          if (role.selfPeer) settle(child, 'parentChildCrossing');
+        } else if (role.selfPeer) emitOneSided(child, role);
+        return;
+      case 'producer':
+        if (otherService) crossing(parentService, child, 'SYNC', role.protocol, role.queue?.name);
+        return;
+      case 'internal':
+      case 'bookkeeping':
+        if (otherService) {
+          crossing(parentService, child, 'SYNC', 'unknown', undefined);
+          settle(child, 'parentChildCrossing');
+        } else settle(child, role.role === 'internal' ? 'internal' : 'messagingBookkeeping');
+        return;
+    }
+  }
+
+  /** The callee span of a pair: settled as part of it, unless its own call is still to be decided. */
+  function calleeSettled(callee: Pending): void {
+    const role = callee.role;
+    if (role.role === 'client' && role.peer && !role.selfPeer) return; // it calls something of its own
+    if (role.role === 'consumer' || role.role === 'producer') return; // decided by its messages
+    if (role.role === 'one-sided' && !role.selfPeer) return; // already counted as its own call
+    if (role.role === 'client') return; // a peerless CLIENT is decided when it expires (it may still reach a callee)
+    settle(callee, 'pairedCall');
+  }
+
+  function protocolOf(role: SpanRole): string {
+    return 'protocol' in role ? role.protocol : 'unknown';
+  }
+
+  function parentNeverArrived(child: Pending): void {
+    const role = child.role;
+    switch (role.role) {
+      case 'server':
+        if (child.settled) return;
+        if (role.caller) {
+          emit(role.caller, serviceRef(child.service), 'SYNC', role.protocol, role.operation, child, duration(child), undefined, child.error);
+          settle(child, 'uninstrumentedCaller');
+        } else settle(child, 'serverWithoutClient');
+        return;
+      case 'consumer':
+        emitConsume(child, role);
+        consumerRefDone(child);
+        return;
+      case 'one-sided':
+        if (role.selfPeer) settle(child, 'selfCall');
+        return;
+      case 'internal':
+        settle(child, 'internal');
+        return;
+      case 'bookkeeping':
+        settle(child, 'messagingBookkeeping');
+        return;
+      case 'client':
+      case 'producer':
+        return; // decided by their own stores
+    }
+  }
+
+  // ---- outcomes decided at expiry ---------------------------------------------------------
+
+  function clientExpired(client: Pending): void {
+    if (client.settled) return;
+    const role = client.role as Extract<SpanRole, { role: 'client' }>;
+    if (client.nestedPaired) return settle(client, 'nestedSpan');
+    // The component itself being called (traced under its own service.name): its caller's edge is the call.
+    if (client.calleeOf !== 'none' && (!role.peer || role.selfPeer)) return settle(client, client.calleeOf === 'pair' ? 'pairedCall' : 'parentChildCrossing');
+    if (client.parentFolds) return settle(client, 'nestedTransport');
+    if (role.selfPeer) return settle(client, 'selfCall');
+    const peer = role.peer ?? unknownPeerOf(client.service);
+    emit(serviceRef(client.service), peer, 'SYNC', role.protocol, role.operation, client, duration(client), undefined, client.error);
+    settle(client, 'callToVirtualPeer');
+  }
+
+  function consumerRefDone(consumer: Pending): void {
+    consumer.refsWaiting--;
+    consumerMaybeDone(consumer);
+  }
+
+  function consumerMaybeDone(consumer: Pending): void {
+    if (consumer.settled || consumer.refsWaiting > 0) return;
+    const role = consumer.role as Extract<SpanRole, { role: 'consumer' }>;
+    let madeEdge = consumer.madeEdge || consumer.pairs > 0;
+    if (consumer.pairs === 0) {
+      if (consumer.madeEdge || consumer.nested) counts.consumersWithoutProducer++;
+      // A producer that sends no spans but is named (a partner system, a SaaS webhook).
+      if (role.caller && !consumer.nested) {
+        emit(role.caller, serviceRef(consumer.service), 'ASYNC', role.protocol, role.queue?.name, consumer, 0, undefined, consumer.error);
+        if (!madeEdge) return settle(consumer, 'uninstrumentedCaller');
+        madeEdge = true;
+      }
+    }
+    // The second span of one delivery, whichever of the two happened to pair first.
+    if (consumer.nested) return settle(consumer, 'nestedSpan');
+    settle(consumer, madeEdge ? 'consumed' : 'messageWithoutDestination');
+  }
+
+  function emitOneSided(p: Pending, role: Extract<SpanRole, { role: 'one-sided' }>): void {
+    emit(serviceRef(p.service), role.peer, role.dependency, role.protocol, role.operation, p, duration(p), undefined, p.error);
+    settle(p, role.outcome);
+  }
+
+  // ---- a span's own role ------------------------------------------------------------------
+
+  function hasChild(waiting: Pending[] | undefined, serviceId: number, role: SpanRole['role']): Pending | undefined {
+    return waiting?.find((c) => c.role.role === role && c.serviceId === serviceId && serviceId !== 0);
+  }
+
+  function ownRole(p: Pending, span: Span, parent: IndexedSpan | undefined, waiting: Pending[] | undefined): void {
+    const role = p.role;
+    switch (role.role) {
+      case 'client':
+        // An inner CLIENT of this service that already reached the callee did the call for it.
+        if (waiting?.some((c) => c.role.role === 'client' && c.serviceId === p.serviceId && c.reachedCallee)) p.nestedPaired = true;
+        if (!clients.put(p.identity, p)) settle(p, 'dropped');
+        return;
+      case 'one-sided':
+        // Traced under its own name (peer.service = service.name): the caller is its parent's service.
+        if (role.selfPeer && p.parentKey !== undefined) return;
+        if (role.selfPeer) return settle(p, 'selfCall');
+        emitOneSided(p, role);
+        return;
+      case 'producer':
+        ownProducer(p, role, span, parent, waiting);
+        return;
+      case 'consumer':
+        ownConsumer(p, role, span, parent);
+        return;
+      case 'server':
+        if (p.parentKey !== undefined) return;
+        if (role.caller) {
+          emit(role.caller, serviceRef(p.service), 'SYNC', role.protocol, role.operation, p, duration(p), undefined, p.error);
+          settle(p, 'uninstrumentedCaller');
+        } else settle(p, 'entryPoint');
+        return;
+      case 'internal':
+        if (p.parentKey === undefined) settle(p, 'entryPoint');
+        return;
+      case 'bookkeeping':
+        if (p.parentKey === undefined) settle(p, 'messagingBookkeeping');
+        return;
+    }
+  }
+
+  function ownProducer(p: Pending, role: Extract<SpanRole, { role: 'producer' }>, span: Span, parent: IndexedSpan | undefined, waiting: Pending[] | undefined): void {
+    // One message, two PRODUCER spans (an instrumentation wrapping another): the one seen first
+    // carries the message; the other becomes an alias of it, so consumers of either pair once.
+    const inner = hasChild(waiting, p.serviceId, 'producer');
+    const outer = parent !== undefined && roleOf(parent) === ROLE.producer && serviceOf(parent) === p.serviceId ? producers.peek(p.parentKey!) : undefined;
+    const message = inner ?? outer;
+    if (message) {
+      p.nested = true;
+      settle(p, 'nestedSpan');
+      producers.put(p.identity, message);
+      for (const consumer of consumers.take(p.identity) ?? []) {
+        pairAsync(message, consumer);
+        consumerRefDone(consumer);
+      }
       return;
+    }
+    // A batch send whose messages were each made (and counted) by a create span it links to.
+    if (role.batchSend && span.links.some((l) => isProducerOf(spanIdentity(l.traceId, l.spanId), p.serviceId))) {
+      settle(p, 'nestedSpan');
+      return;
+    }
+    if (role.queue) {
+      p.madeEdge = true;
+      onInteraction(publishInteraction(p));
+      settle(p, 'published');
+    }
+    // Kept until expiry even when consumed: more consumer groups may still read the message.
+    if (!producers.put(p.identity, p)) {
+      settle(p, 'dropped');
+      return;
+    }
+    for (const consumer of consumers.take(p.identity) ?? []) {
+      pairAsync(p, consumer);
+      consumerRefDone(consumer);
+    }
+  }
+
+  function decideConsume(p: Pending, parent: IndexedSpan): void {
+    if (roleOf(parent) === ROLE.consumer && serviceOf(parent) === p.serviceId && p.serviceId !== 0) p.nested = true;
+    else emitConsume(p, p.role as Extract<SpanRole, { role: 'consumer' }>);
+  }
+
+  function emitConsume(p: Pending, role: Extract<SpanRole, { role: 'consumer' }>): void {
+    if (!role.queue) return;
+    p.madeEdge = true;
+    const consume: Interaction = {
+      from: role.queue, to: serviceRef(p.service), kind: 'CONSUME', protocol: role.protocol, operation: role.queue.name,
+      traceId: p.traceId, timeUnixMs: p.startTimeUnixMs, durationMs: duration(p), callerError: undefined, calleeError: p.error,
+    };
+    for (let i = 0; i < role.messages; i++) onInteraction(consume);
+  }
+
+  function isProducerOf(identity: number, serviceId: number): boolean {
+    const entry = index.get(identity);
+    return entry !== undefined && roleOf(entry) === ROLE.producer && serviceOf(entry) === serviceId;
+  }
+
+  function ownConsumer(p: Pending, role: Extract<SpanRole, { role: 'consumer' }>, span: Span, parent: IndexedSpan | undefined): void {
+    // A process span inside its receive span is the same delivery: the receive counts the
+    // messages. Whether the parent is a receive is known only once it arrives, so a consumer
+    // whose parent is still to come waits for it before counting (meetParent / parentNeverArrived).
+    if (parent !== undefined) decideConsume(p, parent);
+    else if (p.parentKey === undefined) emitConsume(p, role);
+    for (const link of span.links) {
+      const ref = spanIdentity(link.traceId, link.spanId);
+      if (ref === p.parentKey) continue; // the parent is met through meetParent
+      const producer = producers.peek(ref);
+      if (producer) pairAsync(producer, p);
+      else {
+        const list = consumers.peek(ref);
+        if (list) list.push(p);
+        else if (!consumers.put(ref, [p])) continue; // store full: counted as dropped there
+        p.refsWaiting++;
+      }
+    }
+  }
+
+  // ---- ingest -----------------------------------------------------------------------------
+
+  function ingestSpan(span: Span): boolean {
+    const identity = spanIdentity(span.traceId, span.spanId);
+    if (index.has(identity)) {
+      outcomes.duplicate++;
+      return false;
     }
     counts.spans++;
     workflows.observe(span);
     const role = classifySpan(span);
-    switch (role.role) {
-      case 'client': {
-        const key = spanKey(span.traceId, span.spanId);
-        const client: ClientHalf = { ...half(span), peer: role.peer, protocol: role.protocol, operation: role.operation };
-        const server = servers.take(key);
-        if (server) pairSync(client, server);
-        else clients.put(key, client);
-        return;
-      }
-      case 'server': {
-        if (!span.parentSpanId) return; // an entry point: called from outside the traced estate
-        const callerKey = spanKey(span.traceId, span.parentSpanId);
-        const server: ServerHalf = { ...half(span), protocol: role.protocol, operation: role.operation };
-        const client = clients.take(callerKey);
-        if (client) pairSync(client, server);
-        else servers.put(callerKey, server);
-        return;
-      }
-      case 'one-sided': {
-        counts.oneSided++;
-        semanticSpans.add(identity);
-        onInteraction({
-          from: serviceRef(span.resource.serviceName), to: role.peer, kind: role.dependency, protocol: role.protocol, operation: role.operation,
-          traceId: span.traceId, timeUnixMs: span.startTimeUnixMs, durationMs: Math.max(0, span.endTimeUnixMs - span.startTimeUnixMs),
-          callerError: undefined, calleeError: span.status === 'ERROR',
-        });
-        return;
-      }
-      case 'producer': {
-        semanticSpans.add(identity);
-        const key = spanKey(span.traceId, span.spanId);
-        const producer: ProducerHalf = { ...half(span), queue: role.queue, protocol: role.protocol, consumers: 0 };
-        onInteraction(publishInteraction(producer));
-        for (const waiting of consumers.take(key) ?? []) {
-          waiting.paired = true;
-          waiting.refsWaiting--;
-          pairAsync(producer, waiting);
+    const serviceId = index.serviceId(span.resource.serviceName);
+    index.set(identity, serviceId, ROLE_CODES[role.role], ownsTransport(role, span));
+    const parentKey = span.parentSpanId === undefined ? undefined : spanIdentity(span.traceId, span.parentSpanId);
+    const parent = parentKey === undefined ? undefined : index.get(parentKey);
+    const p: Pending = {
+      traceId: span.traceId, identity, parentKey, service: span.resource.serviceName, serviceId,
+      startTimeUnixMs: span.startTimeUnixMs, endTimeUnixMs: span.endTimeUnixMs, error: span.status === 'ERROR', role,
+      settled: false, parentFolds: false, nestedPaired: false, reachedCallee: false, calleeOf: 'none', nested: false,
+      refsWaiting: 0, madeEdge: false, pairs: 0,
+    };
+    // Children that arrived before their parent (exporters send children first: they end first).
+    const waiting = children.take(identity);
+    ownRole(p, span, parent, waiting);
+    if (waiting) for (const child of waiting) meetParent(identity, index.get(identity)!, child, true);
+    if (parentKey !== undefined) {
+      if (parent !== undefined) meetParent(parentKey, parent, p, false);
+      else {
+        const list = children.peek(parentKey);
+        if (list) list.push(p);
+        else if (!children.put(parentKey, [p])) {
+          if (role.role !== 'client' && role.role !== 'producer') settle(p, 'dropped');
+          return false;
         }
-        // Kept until expiry even when consumed: more consumer groups may still read the message.
-        producers.put(key, producer);
-        return;
+        if (role.role === 'consumer') p.refsWaiting++;
       }
-      case 'consumer': {
-        semanticSpans.add(identity);
-        if (role.queue) {
-          onInteraction({
-            from: role.queue, to: serviceRef(span.resource.serviceName), kind: 'CONSUME', protocol: role.protocol, operation: role.queue.name,
-            traceId: span.traceId, timeUnixMs: span.startTimeUnixMs, durationMs: Math.max(0, span.endTimeUnixMs - span.startTimeUnixMs),
-            callerError: undefined, calleeError: span.status === 'ERROR',
-          });
-        } else counts.consumersWithoutDestination++;
-        const consumer: ConsumerHalf = { ...half(span), paired: false, refsWaiting: 0 };
-        for (const ref of producerRefs(span)) {
-          const producer = producers.peek(ref);
-          if (producer) {
-            consumer.paired = true;
-            pairAsync(producer, consumer);
-          } else {
-            const waiting = consumers.peek(ref);
-            if (waiting) waiting.push(consumer);
-            else if (!consumers.put(ref, [consumer])) continue; // store full: counted as dropped there
-            consumer.refsWaiting++;
-          }
-        }
-        if (!consumer.paired && consumer.refsWaiting === 0) counts.consumersWithoutProducer++;
-        return;
-      }
-      case 'internal':
-        return;
     }
+    if (role.role === 'consumer') consumerMaybeDone(p);
+    return parentKey === undefined && (role.role === 'server' || role.role === 'internal' || role.role === 'consumer');
   }
 
   return {
     /** Classifies and pairs a batch; one sighting per emitting service per batch. */
     ingest(spans: readonly Span[]): void {
-      const sightings = new Map<Span['resource'], number>();
+      const sightings = new Map<Span['resource'], { timeUnixMs: number; entryPoint: boolean }>();
       for (const span of spans) {
-        ingestSpan(span);
+        const entryPoint = ingestSpan(span);
         const latest = sightings.get(span.resource);
-        if (latest === undefined || span.endTimeUnixMs > latest) sightings.set(span.resource, span.endTimeUnixMs);
+        if (latest === undefined) sightings.set(span.resource, { timeUnixMs: span.endTimeUnixMs, entryPoint });
+        else {
+          if (span.endTimeUnixMs > latest.timeUnixMs) latest.timeUnixMs = span.endTimeUnixMs;
+          if (entryPoint) latest.entryPoint = true;
+        }
       }
-      for (const [resource, timeUnixMs] of sightings) {
+      for (const [resource, seen] of sightings) {
         options.onComponent({
-          ...serviceRef(resource.serviceName), namespace: resource.namespace, version: resource.version, environment: resource.environment, timeUnixMs,
+          ...serviceRef(resource.serviceName), namespace: resource.namespace, version: resource.version, environment: resource.environment,
+          timeUnixMs: seen.timeUnixMs, entryPoint: seen.entryPoint,
         });
       }
     },
     /** Expires halves older than the pairing timeout; call on a timer. */
     expire(): void {
+      // Children first: a parent that never came decides a SERVER's fate before its callers' stores run.
+      children.expire();
       clients.expire();
-      servers.expire();
-      producers.expire();
       consumers.expire();
+      producers.expire();
       workflows.expire();
     },
     /** Resolves every waiting half now, as if its timeout had passed (shutdown). */
     expireAll(): void {
+      children.expireAll();
       clients.expireAll();
-      servers.expireAll();
-      producers.expireAll();
       consumers.expireAll();
+      producers.expireAll();
       workflows.expireAll();
     },
     stats(): SpanInferenceStats {
+      const settled = Object.values(outcomes).reduce((a, b) => a + b, 0);
       return {
-        ...counts,
-        stores: { clients: clients.stats(), servers: servers.stats(), producers: producers.stats(), consumers: consumers.stats() },
+        spans: counts.spans,
+        duplicateSpans: outcomes.duplicate,
+        outcomes: { ...outcomes },
+        pendingSpans: counts.spans + outcomes.duplicate - settled,
+        syncPaired: counts.syncPaired,
+        asyncPaired: counts.asyncPaired,
+        parentChildCrossings: counts.parentChildCrossings,
+        oneSided: outcomes.databaseCall + outcomes.aiCall + outcomes.humanStep,
+        clientsToVirtualPeers: outcomes.callToVirtualPeer,
+        clientsFoldedIntoParent: outcomes.nestedTransport,
+        serversWithoutClient: outcomes.serverWithoutClient,
+        consumersWithoutProducer: counts.consumersWithoutProducer,
+        unconsumedMessages: counts.unconsumedMessages,
+        consumersWithoutDestination: outcomes.messageWithoutDestination,
+        stores: { clients: clients.stats(), producers: producers.stats(), consumers: consumers.stats(), children: children.stats() },
         workflows: workflows.stats(),
       };
     },

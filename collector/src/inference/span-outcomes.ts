@@ -60,8 +60,8 @@ export const SPAN_OUTCOMES = {
     shape: 'the second span of one operation: an outer CLIENT whose inner CLIENT reached the callee, a PRODUCER wrapping a PRODUCER, a process span inside its receive span',
     edge: undefined,
   },
-  consumerWithoutDestination: {
-    shape: 'consumer span with no destination that never met its producer',
+  messageWithoutDestination: {
+    shape: 'producer or consumer span that names no destination and never met its other half',
     edge: undefined,
   },
   messagingBookkeeping: {

@@ -5,6 +5,7 @@
 // never whole traces, and each trace only until its window closes.
 import type { Span } from '../model/span.ts';
 import { classifySpan } from './classify-span.ts';
+import { unknownPeerOf } from './component-identity.ts';
 import { createPairingStore } from './pairing-store.ts';
 
 export interface WorkflowRun {
@@ -82,7 +83,7 @@ export function createWorkflowTracker(options: { windowMs: number; maxTraces: nu
       if (isHuman) outcome.manual = true;
       if (isError) {
         const role = classifySpan(span);
-        const peer = role.role === 'one-sided' || role.role === 'client' ? role.peer.name : undefined;
+        const peer = role.role === 'one-sided' ? role.peer.name : role.role === 'client' ? (role.peer ?? unknownPeerOf(span.resource.serviceName)).name : undefined;
         outcome.errors.push({ spanId: span.spanId, parentSpanId: span.parentSpanId, service: span.resource.serviceName, peer });
       }
     },

@@ -17,6 +17,8 @@ export interface ComponentSighting extends ComponentRef {
   version: string | undefined;
   environment: string | undefined;
   timeUnixMs: number;
+  /** A root span of this component named no caller: it is where a workflow starts. */
+  entryPoint: boolean;
 }
 
 export interface Interaction {

@@ -19,6 +19,7 @@ SET n.kind = CASE WHEN nowReal THEN c.kind ELSE n.kind END,
     n.lastSeen = CASE WHEN c.lastSeenMs > n.lastSeen THEN c.lastSeenMs ELSE n.lastSeen END,
     n.namespace = coalesce(c.namespace, n.namespace),
     n.environment = coalesce(c.environment, n.environment),
+    n.entryPoint = coalesce(n.entryPoint, false) OR c.entryPoint,
     n.versions = n.versions + [v IN c.versions WHERE NOT v IN n.versions]`;
 
 const MERGE_DEPENDENCIES = `

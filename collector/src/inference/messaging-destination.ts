@@ -1,0 +1,44 @@
+// The queue or topic a messaging span hands a message to or takes one from, named so that the
+// producer's and the consumer's spans meet on one component whatever their instrumentation says.
+// Pure.
+//
+//  - messaging.destination.template names the logical destination when the concrete one is
+//    per-message (a topic per tenant); it wins.
+//  - RabbitMQ names the exchange: the default exchange ('' or `<default>`, semconv's RabbitMQ
+//    page) routes straight to the queue named by the routing key, so that key is the queue;
+//    with no key either, `(default exchange)`.
+//  - SQS and SNS may give only the queue URL or topic ARN: the last segment is the name.
+//  - Temporary and anonymous destinations (reply queues, `amq.gen-*`, NATS `_INBOX.*`) are one
+//    per request or per process: they fold to one logical `(temporary <system> queue)`.
+import type { Attributes } from '../model/span.ts';
+import type { ComponentRef } from '../model/interaction.ts';
+import { readFlag, readString } from './semconv.ts';
+
+const RABBIT_DEFAULT_EXCHANGE = new Set(['', '<default>', '(default)', 'amq.default', '(default exchange)']);
+const TEMPORARY_NAME = /^(?:amq\.gen-|_INBOX\.|amq\.rabbitmq\.reply-to)/;
+
+export function destinationOf(a: Attributes, system: string | undefined): ComponentRef | undefined {
+  const name = destinationName(a, system?.toLowerCase());
+  return name === undefined ? undefined : { name, kind: 'QUEUE', virtual: true };
+}
+
+function destinationName(a: Attributes, system: string | undefined): string | undefined {
+  const template = readString(a, 'messagingDestinationTemplate');
+  if (template) return template;
+  let name = readString(a, 'messagingDestination');
+  if (readFlag(a, 'messagingTemporary') || (name && TEMPORARY_NAME.test(name))) return `(temporary ${system ?? 'messaging'} queue)`;
+  if (system === 'rabbitmq' && (name === undefined || RABBIT_DEFAULT_EXCHANGE.has(name))) {
+    const routingKey = readString(a, 'rabbitmqRoutingKey');
+    if (routingKey && TEMPORARY_NAME.test(routingKey)) return `(temporary rabbitmq queue)`;
+    return routingKey ?? '(default exchange)';
+  }
+  if (name === undefined && (system === 'aws_sqs' || system === 'aws.sqs')) name = lastSegment(readString(a, 'sqsQueueUrl'), '/');
+  if (name === undefined && (system === 'aws_sns' || system === 'aws.sns')) name = lastSegment(readString(a, 'snsTopicArn'), ':');
+  return name;
+}
+
+function lastSegment(value: string | undefined, separator: string): string | undefined {
+  if (!value) return undefined;
+  const segment = value.replace(/\/+$/, '').split(separator).pop();
+  return segment || undefined;
+}

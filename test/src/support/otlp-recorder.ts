@@ -115,7 +115,7 @@ export async function startOtlpRecorder(options: { forwardTo?: string } = {}): P
       received.push(request);
       spans += countSpans(request);
       if (options.forwardTo) {
-        const answer = await fetch(options.forwardTo, { method: 'POST', headers: { 'content-type': type }, body });
+        const answer = await fetch(options.forwardTo, { method: 'POST', headers: { 'content-type': type }, body: new Uint8Array(body) });
         res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? type });
         res.end(Buffer.from(await answer.arrayBuffer()));
         return;

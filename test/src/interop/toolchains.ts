@@ -1,6 +1,8 @@
-// Installs, once per machine, what the interoperability tests run besides Node: a Python venv
-// with the official OpenTelemetry SDK (pinned in python/requirements.txt) and the official
-// OpenTelemetry Java agent (pinned in test/interop-java/pom.xml, fetched by the Maven wrapper).
+// Installs, once per machine, what the interoperability tests and the real-instrumentation
+// estate (test/src/real-estate/) run besides Node: a Python venv with the official OpenTelemetry
+// SDK and instrumentations (pinned in python/requirements.txt) and the official OpenTelemetry
+// Java agent with the estate's Java libraries (pinned in test/interop-java/pom.xml, fetched by
+// the Maven wrapper).
 // Each install is skipped while its stamp (a hash of what it was built from) still matches, and
 // a lock file serialises installs across processes. A missing python3 or JDK is an error with
 // instructions, never a silent skip: CI must not go green without the languages it claims.
@@ -25,6 +27,10 @@ export const interopJavaDir = path.resolve(here, '../../interop-java');
 const javaTarget = path.join(interopJavaDir, 'target');
 /** Compiled Backend and Frontend (package dev.orrery.interop), for `java -cp`. */
 export const interopJavaClasses = path.join(javaTarget, 'classes');
+/** The libraries of the real-instrumentation estate's Inventory (pgjdbc, amqp-client), one jar each. */
+export const interopJavaLibs = path.join(javaTarget, 'lib');
+/** `java -cp` for dev.orrery.realestate.Inventory: its classes and their libraries. */
+export const interopJavaClasspath = [interopJavaClasses, path.join(interopJavaLibs, '*')].join(path.delimiter);
 const javaAgentJar = path.join(javaTarget, 'opentelemetry-javaagent.jar');
 const javaStamp = path.join(javaTarget, '.orrery-build-stamp');
 const javaLock = path.join(javaTarget, '.orrery-build.lock');
@@ -107,7 +113,9 @@ export async function ensureJavaAgent(): Promise<string> {
     (await readText(javaStamp)) === wanted &&
     (await exists(javaAgentJar)) &&
     (await exists(path.join(interopJavaClasses, 'dev', 'orrery', 'interop', 'Backend.class'))) &&
-    (await exists(path.join(interopJavaClasses, 'dev', 'orrery', 'interop', 'Frontend.class')));
+    (await exists(path.join(interopJavaClasses, 'dev', 'orrery', 'interop', 'Frontend.class'))) &&
+    (await exists(path.join(interopJavaClasses, 'dev', 'orrery', 'realestate', 'Inventory.class'))) &&
+    (await exists(interopJavaLibs));
   await findJava();
   if (await ready()) return javaAgentJar;
 

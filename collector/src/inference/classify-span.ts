@@ -8,7 +8,7 @@
 import type { Span } from '../model/span.ts';
 import type { ComponentRef } from '../model/interaction.ts';
 import { callerOf, databaseName, peerOf } from './component-identity.ts';
-import { destinationOf } from './messaging-destination.ts';
+import { destinationOf, namesDestination } from './messaging-destination.ts';
 import { readNumber, readString } from './semconv.ts';
 
 export type SpanRole =
@@ -105,16 +105,17 @@ function classifyMessaging(span: Span, system: string | undefined): SpanRole | u
   const a = span.attributes;
   const protocol = system?.toLowerCase() ?? 'messaging';
   const operation = readString(a, 'messagingOperation')?.toLowerCase();
-  const queue = destinationOf(a, system);
-  const sends = operation === undefined || operation === 'send' || operation === 'publish' || operation === 'create';
+  // Before semconv 1.17 a send carried no operation; a CLIENT span with neither operation nor
+  // destination (queue.declare, confirm.select, waitForConfirms) is broker bookkeeping.
+  const sends = operation === 'send' || operation === 'publish' || operation === 'create' || (operation === undefined && (span.kind === 'PRODUCER' || namesDestination(a)));
   const receives = operation === 'receive' || operation === 'process' || operation === 'deliver';
 
   if (span.kind === 'CONSUMER' || (span.kind === 'CLIENT' && receives)) {
     const batch = readNumber(a, 'messagingBatchCount');
-    return { role: 'consumer', queue, protocol, caller: callerOf(a), messages: Math.max(1, span.links.length, batch ?? 0) };
+    return { role: 'consumer', queue: destinationOf(a, system, 'receive'), protocol, caller: callerOf(a), messages: Math.max(1, span.links.length, batch ?? 0) };
   }
   if (span.kind === 'PRODUCER' || (span.kind === 'CLIENT' && sends)) {
-    return { role: 'producer', queue, protocol, batchSend: operation !== 'create' && span.links.length > 0 };
+    return { role: 'producer', queue: destinationOf(a, system, 'send'), protocol, batchSend: operation !== 'create' && span.links.length > 0 };
   }
   // A PRODUCER/CONSUMER span always takes one of the branches above; what is left are CLIENT
   // spans that settle, ack or administer.

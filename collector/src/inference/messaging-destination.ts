@@ -17,12 +17,22 @@ import { readFlag, readString } from './semconv.ts';
 const RABBIT_DEFAULT_EXCHANGE = new Set(['', '<default>', '(default)', 'amq.default', '(default exchange)']);
 const TEMPORARY_NAME = /^(?:amq\.gen-|_INBOX\.|amq\.rabbitmq\.reply-to)/;
 
-export function destinationOf(a: Attributes, system: string | undefined): ComponentRef | undefined {
-  const name = destinationName(a, system?.toLowerCase());
+/**
+ * `side` matters for RabbitMQ only: a publish with neither exchange nor routing key went to the
+ * default exchange, but a consumer always reads a queue, so one naming none names nothing.
+ */
+export function destinationOf(a: Attributes, system: string | undefined, side: 'send' | 'receive'): ComponentRef | undefined {
+  const name = destinationName(a, system?.toLowerCase(), side);
   return name === undefined ? undefined : { name, kind: 'QUEUE', virtual: true };
 }
 
-function destinationName(a: Attributes, system: string | undefined): string | undefined {
+/** Whether the span names a destination at all (a CLIENT span without one moves no message). */
+export function namesDestination(a: Attributes): boolean {
+  return readString(a, 'messagingDestinationTemplate') !== undefined || readString(a, 'messagingDestination') !== undefined ||
+    readString(a, 'rabbitmqRoutingKey') !== undefined || readString(a, 'sqsQueueUrl') !== undefined || readString(a, 'snsTopicArn') !== undefined;
+}
+
+function destinationName(a: Attributes, system: string | undefined, side: 'send' | 'receive'): string | undefined {
   const template = readString(a, 'messagingDestinationTemplate');
   if (template) return template;
   let name = readString(a, 'messagingDestination');
@@ -30,7 +40,7 @@ function destinationName(a: Attributes, system: string | undefined): string | un
   if (system === 'rabbitmq' && (name === undefined || RABBIT_DEFAULT_EXCHANGE.has(name))) {
     const routingKey = readString(a, 'rabbitmqRoutingKey');
     if (routingKey && TEMPORARY_NAME.test(routingKey)) return `(temporary rabbitmq queue)`;
-    return routingKey ?? '(default exchange)';
+    return routingKey ?? (side === 'send' ? '(default exchange)' : undefined);
   }
   if (name === undefined && (system === 'aws_sqs' || system === 'aws.sqs')) name = lastSegment(readString(a, 'sqsQueueUrl'), '/');
   if (name === undefined && (system === 'aws_sns' || system === 'aws.sns')) name = lastSegment(readString(a, 'snsTopicArn'), ':');

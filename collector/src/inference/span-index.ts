@@ -4,13 +4,14 @@
 // was the transport owner of the child. It doubles as the duplicate filter: an id already here
 // is an exporter's retry.
 //
-// Two generations of Maps from the span's 53-bit identity (recent-ids.ts) to a packed number
+// Two generations of tables from the span's 53-bit identity (recent-ids.ts) to a packed number
 // (service id × 16 + flags): a lookup checks both, the older is dropped whole when the window
 // passes or the current one fills, so memory is bounded and every operation is O(1). Service
 // names are interned to small ids, bounded too; id 0 stands for "a service past the bound",
 // which compares equal to nothing (no crossing is inferred through it).
 
-export const ROLE = { internal: 0, server: 1, client: 2, oneSided: 3, producer: 4, consumer: 5, bookkeeping: 6 } as const;
+/** Database calls and AI/human calls are told apart so that only a call nested in one of its own kind folds. */
+export const ROLE = { internal: 0, server: 1, client: 2, database: 3, producer: 4, consumer: 5, bookkeeping: 6, aiOrHuman: 7 } as const;
 export type RoleCode = (typeof ROLE)[keyof typeof ROLE];
 
 /** Set on spans whose CLIENT children are their transport (database, AI, producer, messaging or CLIENT spans). */
@@ -34,29 +35,91 @@ export interface SpanIndex {
   size(): number;
 }
 
+/**
+ * An open-addressing hash table from 53-bit identities to int32 entries, in typed arrays: no
+ * object, boxed number or Map entry per span (those were a fifth of the pipeline's time in GC).
+ * Linear probing, grown by doubling at half load; 0 marks an empty slot.
+ */
+class IdentityTable {
+  keys: Float64Array;
+  values: Int32Array;
+  size = 0;
+  private mask: number;
+
+  constructor(capacity: number) {
+    this.keys = new Float64Array(capacity);
+    this.values = new Int32Array(capacity);
+    this.mask = capacity - 1;
+  }
+
+  private slot(key: number): number {
+    const lo = key >>> 0; // the low 32 bits of the identity (ToUint32 is exact below 2^53)
+    let i = Math.imul(lo ^ (lo >>> 16), 0x45d9f3b) & this.mask;
+    for (;;) {
+      const k = this.keys[i]!;
+      if (k === key || k === 0) return i;
+      i = (i + 1) & this.mask;
+    }
+  }
+
+  get(key: number): number | undefined {
+    const i = this.slot(key);
+    return this.keys[i] === key ? this.values[i] : undefined;
+  }
+
+  set(key: number, value: number): void {
+    if ((this.size + 1) * 2 > this.keys.length) this.grow();
+    const i = this.slot(key);
+    if (this.keys[i] !== key) {
+      this.keys[i] = key;
+      this.size++;
+    }
+    this.values[i] = value;
+  }
+
+  clear(): void {
+    this.keys.fill(0);
+    this.size = 0;
+  }
+
+  private grow(): void {
+    const { keys, values } = this;
+    this.keys = new Float64Array(keys.length * 2);
+    this.values = new Int32Array(keys.length * 2);
+    this.mask = this.keys.length - 1;
+    this.size = 0;
+    for (let i = 0; i < keys.length; i++) if (keys[i] !== 0) this.set(keys[i]!, values[i]!);
+  }
+}
+
 export function createSpanIndex(options: { windowMs: number; maxSpans: number; maxServices: number; clock: () => number }): SpanIndex {
-  let current = new Map<number, number>();
-  let previous = new Map<number, number>();
+  let current = new IdentityTable(4096);
+  let previous = new IdentityTable(4096);
   let rotatedAtMs = options.clock();
   const generationMax = Math.max(1, Math.floor(options.maxSpans / 2));
   const serviceIds = new Map<string, number>();
   const serviceNames: string[] = [''];
+  // 0 marks an empty slot; an identity of 0 (odds 2^-53) shares 1's slot.
+  const keyOf = (identity: number): number => identity || 1;
 
   function rotateIfDue(): void {
     const now = options.clock();
     if (now - rotatedAtMs >= options.windowMs || current.size >= generationMax) {
+      // The oldest generation's arrays are reused for the new one: no allocation per window.
+      const recycled = previous;
+      recycled.clear();
       previous = current;
-      current = new Map();
+      current = recycled;
       rotatedAtMs = now;
     }
   }
 
   return {
-    get: (identity) => current.get(identity) ?? previous.get(identity),
-    has: (identity) => current.has(identity) || previous.has(identity),
+    get: (identity) => current.get(keyOf(identity)) ?? previous.get(keyOf(identity)),
+    has: (identity) => current.get(keyOf(identity)) !== undefined || previous.get(keyOf(identity)) !== undefined,
     set(identity, serviceId, role, folds) {
       rotateIfDue();
-      current.set(identity, serviceId * 16 + (folds ? FOLDS_TRANSPORT : 0) + role);
+      current.set(keyOf(identity), serviceId * 16 + (folds ? FOLDS_TRANSPORT : 0) + role);
     },
     serviceId(name) {
       let id = serviceIds.get(name);

@@ -102,10 +102,17 @@ interface Pending {
 const serviceRef = (name: string): ComponentRef => ({ name, kind: 'SERVICE', virtual: false });
 const duration = (h: Pending): number => Math.max(0, h.endTimeUnixMs - h.startTimeUnixMs);
 
-const ROLE_CODES: Record<SpanRole['role'], RoleCode> = {
-  internal: ROLE.internal, server: ROLE.server, client: ROLE.client, 'one-sided': ROLE.oneSided,
-  producer: ROLE.producer, consumer: ROLE.consumer, bookkeeping: ROLE.bookkeeping,
-};
+function roleCode(role: SpanRole): RoleCode {
+  switch (role.role) {
+    case 'internal': return ROLE.internal;
+    case 'server': return ROLE.server;
+    case 'client': return ROLE.client;
+    case 'one-sided': return role.dependency === 'DATABASE' ? ROLE.database : ROLE.aiOrHuman;
+    case 'producer': return ROLE.producer;
+    case 'consumer': return ROLE.consumer;
+    case 'bookkeeping': return ROLE.bookkeeping;
+  }
+}
 
 /** Spans whose CLIENT children are their transport. A CONSUMER's are not: they are work done for the message. */
 function ownsTransport(role: SpanRole, span: Span): boolean {
@@ -390,6 +397,12 @@ export function createSpanInference(options: SpanInferenceOptions) {
         // Traced under its own name (peer.service = service.name): the caller is its parent's service.
         if (role.selfPeer && p.parentKey !== undefined) return;
         if (role.selfPeer) return settle(p, 'selfCall');
+        // A driver's spans nest (a pool's connect around the connect, an ORM call around its
+        // query): one call. The first of the pair seen counts; the other is its transport.
+        if (parent !== undefined && serviceOf(parent) === p.serviceId && roleOf(parent) === roleCode(role)) return settle(p, 'nestedTransport');
+        if (waiting?.some((c) => c.role.role === 'one-sided' && !c.role.selfPeer && c.serviceId === p.serviceId && roleCode(c.role) === roleCode(role))) {
+          return settle(p, 'nestedTransport');
+        }
         emitOneSided(p, role);
         return;
       case 'producer':
@@ -503,7 +516,7 @@ export function createSpanInference(options: SpanInferenceOptions) {
     workflows.observe(span);
     const role = classifySpan(span);
     const serviceId = index.serviceId(span.resource.serviceName);
-    index.set(identity, serviceId, ROLE_CODES[role.role], ownsTransport(role, span));
+    index.set(identity, serviceId, roleCode(role), ownsTransport(role, span));
     const parentKey = span.parentSpanId === undefined ? undefined : spanIdentity(span.traceId, span.parentSpanId);
     const parent = parentKey === undefined ? undefined : index.get(parentKey);
     const p: Pending = {

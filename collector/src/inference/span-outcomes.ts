@@ -53,7 +53,7 @@ export const SPAN_OUTCOMES = {
     edge: undefined,
   },
   nestedTransport: {
-    shape: 'CLIENT span inside a database, AI, producer, messaging-client or CLIENT span of the same service (HTTP under a DB driver, dns.lookup under an HTTP call)',
+    shape: 'CLIENT span inside a database, AI, producer, messaging-client or CLIENT span of the same service (HTTP under a DB driver, dns.lookup under an HTTP call); of a database or AI span nested in one of its own kind (a pool connect around a connect), the one seen second',
     edge: undefined,
   },
   nestedSpan: {

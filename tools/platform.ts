@@ -9,6 +9,7 @@ import { startApiServer } from '../api/src/server.ts';
 import { createOrreryPubSub, createOrreryYoga } from '../api/src/yoga.ts';
 import { createGraphReader } from '../api/src/graph/read-graph.ts';
 import { startEmbeddedNeo4j } from '../neo4j-embedded/neo4j.ts';
+import { OUTCOME_NAMES, SPAN_OUTCOMES } from '../collector/src/inference/span-outcomes.ts';
 import { ensureWebBuilt } from './build-web.ts';
 
 /** The collector's counters, flattened for GraphQL's CollectorStatus. */
@@ -22,6 +23,11 @@ function collectorStatus(collector: ReturnType<typeof createCollector>) {
     clientsToVirtualPeers: inference.clientsToVirtualPeers, clientsFoldedIntoParent: inference.clientsFoldedIntoParent,
     serversWithoutClient: inference.serversWithoutClient, consumersWithoutProducer: inference.consumersWithoutProducer,
     unconsumedMessages: inference.unconsumedMessages, droppedHalves: stores.reduce((n, s) => n + s.dropped, 0),
+    parentChildCrossings: inference.parentChildCrossings, pendingSpans: inference.pendingSpans,
+    spanOutcomes: OUTCOME_NAMES.map((outcome) => ({
+      outcome, count: inference.outcomes[outcome], edge: SPAN_OUTCOMES[outcome].edge !== undefined,
+      meaning: `${SPAN_OUTCOMES[outcome].shape}: ${SPAN_OUTCOMES[outcome].edge ?? 'no edge'}`,
+    })),
     droppedInteractions: aggregator.droppedInteractions, flushes: flush.flushes, failedFlushes: flush.failedFlushes, degraded: flush.degraded,
     detectorPasses: detection.passes, lastDetectorPassMs: detection.lastPassMs ?? null,
     catalogProblems: collector.catalogProblems().map((p) => ({ file: p.file, entity: p.entity ?? null, field: p.field ?? null, message: p.message })),

@@ -43,7 +43,7 @@ interface RequestContext {
 
 /** The collector's counters as GraphQL serves them (tools/platform.ts maps them). */
 export interface CollectorStatus {
-  [counter: string]: number | boolean | string | string[] | null | Array<Record<string, string | null>>;
+  [counter: string]: number | boolean | string | string[] | null | Array<Record<string, string | number | boolean | null>>;
 }
 
 export interface OrreryYogaOptions {

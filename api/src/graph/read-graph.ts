@@ -3,6 +3,7 @@
 import type { Driver } from 'neo4j-driver';
 import type { DependencyEdge } from '@orrery/collector/model/graph-snapshot.ts';
 import { toDependencyEdge } from '@orrery/collector/store/snapshot-reader.ts';
+import { databaseDisplayName } from '@orrery/collector/inference/component-identity.ts';
 
 export interface ComponentRow {
   name: string;
@@ -16,6 +17,10 @@ export interface ComponentRow {
   virtual: boolean;
   /** False for a component only the catalog knows: declared, never seen in traces. */
   observed: boolean;
+  /** A short label for the map (databases are named by a long identity). */
+  displayName: string;
+  /** A root span of it named no caller: workflows start here. */
+  entryPoint: boolean;
   firstSeen: string | null;
   lastSeen: string | null;
 }
@@ -53,6 +58,8 @@ function toComponent(c: Record<string, unknown>, observed: boolean): ComponentRo
     documented: c.documented === true,
     virtual: c.virtual === true,
     observed,
+    displayName: c.kind === 'DATABASE' ? databaseDisplayName(c.name as string) : (c.name as string),
+    entryPoint: c.entryPoint === true,
     firstSeen: iso(c.firstSeen),
     lastSeen: iso(c.lastSeen),
   };

@@ -27,7 +27,7 @@ export const FINDING_FIELDS = 'id kind severity title detail components path sta
  */
 export const GRAPH_QUERY = `query OrreryMap {
   components {
-    name kind namespace versions tier owner system documented virtual firstSeen lastSeen
+    name displayName entryPoint kind namespace versions tier owner system documented virtual firstSeen lastSeen
   }
   dependencies {
     from to kind protocol operation calls errors p50Ms p95Ms p99Ms
@@ -104,6 +104,8 @@ function parseComponent(value: unknown, at: string): Component {
   const versions = strings(value, 'versions', at);
   return {
     name: str(value, 'name', at),
+    displayName: str(value, 'displayName', at),
+    entryPoint: bool(value, 'entryPoint', at),
     kind: oneOf<ComponentKind>(value, 'kind', at, COMPONENT_KINDS),
     namespace: optStr(value, 'namespace', at),
     versions,

@@ -9,6 +9,10 @@ export type DependencyKind = (typeof DEPENDENCY_KINDS)[number];
 
 export interface Component {
   name: string;
+  /** A short label (a database's name is its long identity, system://host/namespace). */
+  displayName: string;
+  /** A root span of it named no caller: workflows start here. */
+  entryPoint: boolean;
   kind: ComponentKind;
   namespace: string | null;
   versions: string[];

@@ -7,6 +7,8 @@ import type { Component, ComponentKind, Dependency, GraphSnapshot } from './mode
 
 export interface MapNode {
   name: string;
+  /** What the node's label says. */
+  label: string;
   kind: ComponentKind;
   style: KindStyle;
   virtual: boolean;
@@ -113,6 +115,7 @@ export function buildRenderModel(
     if (i === undefined) continue;
     const next: MapNode = {
       name: c.name,
+      label: c.displayName,
       kind: c.kind,
       style: kindStyle(c.kind),
       virtual: c.virtual,
@@ -127,7 +130,7 @@ export function buildRenderModel(
 }
 
 function sameNodeDrawing(a: MapNode, b: MapNode): boolean {
-  return a.kind === b.kind && a.virtual === b.virtual && a.critical === b.critical && a.index === b.index && a.degree === b.degree;
+  return a.label === b.label && a.kind === b.kind && a.virtual === b.virtual && a.critical === b.critical && a.index === b.index && a.degree === b.degree;
 }
 
 function sameEdgeDrawing(a: MapEdge, b: MapEdge): boolean {

@@ -4,6 +4,8 @@ import type { Component, Dependency, Finding, GraphSnapshot } from './model.ts';
 export function component(name: string, overrides: Partial<Component> = {}): Component {
   return {
     name,
+    displayName: name,
+    entryPoint: false,
     kind: 'SERVICE',
     namespace: null,
     versions: [],

@@ -1,7 +1,7 @@
 // OTLP/JSON ExportTraceServiceRequest decoder (OTLP specification, "JSON Protobuf Encoding"):
 // lowerCamelCase field names (snake_case accepted too, as protobuf JSON parsers do), trace and
-// span ids as hex strings (not base64), int64 values as strings or numbers, enums as integers
-// (their names accepted too).
+// span ids as hex strings (base64 accepted too, see hexId), int64 values as strings or numbers,
+// enums as integers (their names accepted too).
 import type { AttributeValue, Attributes, DecodedTraces, SpanLink } from '../model/span.ts';
 import { OtlpDecodeError } from './decode-error.ts';
 import { INFERENCE_ATTRIBUTES } from '../inference/semconv.ts';
@@ -118,10 +118,20 @@ function nanosToMs(value: unknown): number | undefined {
   return Number(value.slice(0, -6)) + Number(value.slice(-6)) / 1e6;
 }
 
-/** Ids are hex in OTLP/JSON; upper case is tolerated and folded, anything else fails validation. */
+/**
+ * Ids are hex in OTLP/JSON; upper case is tolerated and folded. Go's jsonpb and protobuf's
+ * canonical JSON mapping write `bytes` as base64 instead, and files from those tools (Tempo's and
+ * Jaeger's test traces, `otel-cli` dumps) are common: a 24- or 12-character base64 string is the
+ * 16- or 8-byte id it encodes, and is read as such. Hex ids of those lengths cannot occur (they are
+ * 32 and 16 characters). Anything else fails validation with the hex rule's message.
+ */
 function hexId(value: unknown): string {
-  return typeof value === 'string' ? value.toLowerCase() : '';
+  if (typeof value !== 'string') return '';
+  if ((value.length === 24 || value.length === 12) && BASE64.test(value)) return Buffer.from(value, 'base64').toString('hex');
+  return value.toLowerCase();
 }
+
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 
 function field(object: Json, name: string, altName?: string): unknown {
   const value = object[name];

@@ -42,6 +42,15 @@ describe('OTLP decoding', () => {
     expect(spans[0]).toMatchObject({ traceId: validSpan.traceId, kind: 'SERVER', status: 'ERROR' });
   });
 
+  it('reads base64 ids as protobuf JSON mappings write them (Go jsonpb, Tempo and Jaeger test traces)', () => {
+    const base64 = { ...validSpan, traceId: Buffer.from(validSpan.traceId, 'hex').toString('base64'), spanId: Buffer.from(validSpan.spanId, 'hex').toString('base64'), parentSpanId: Buffer.from('00f067aa0ba902b7', 'hex').toString('base64') };
+    const { spans, rejected } = decodeJsonTraces(JSON.stringify(request([base64])));
+    expect(rejected).toEqual([]);
+    expect(spans[0]).toMatchObject({ traceId: validSpan.traceId, spanId: validSpan.spanId, parentSpanId: '00f067aa0ba902b7' });
+    // Not base64 of the right length: refused by the hex rule.
+    expect(decodeJsonTraces(JSON.stringify(request([{ ...validSpan, spanId: 'eee19b7ec3c1' }]))).rejected[0]!.reason).toMatch(/spanId/);
+  });
+
   it('refuses invalid spans with a reason and keeps the valid ones', () => {
     const { spans, rejected } = decodeJsonTraces(
       JSON.stringify(request([validSpan, { ...validSpan, traceId: '0'.repeat(32) }, { ...validSpan, spanId: 'abc' }, { ...validSpan, endTimeUnixNano: '1' }, { ...validSpan, kind: 9 }])),

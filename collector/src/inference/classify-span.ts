@@ -9,7 +9,10 @@ import type { Span } from '../model/span.ts';
 import type { ComponentRef } from '../model/interaction.ts';
 import { callerOf, databaseName, peerOf } from './component-identity.ts';
 import { destinationOf, namesDestination } from './messaging-destination.ts';
-import { readNumber, readString } from './semconv.ts';
+import { hasAny, readNumber, readString } from './semconv.ts';
+
+/** Span names of connection management, as drivers and pools name it (matched on the last word). */
+const CONNECTION_MANAGEMENT = /(?:^|[.\s_:-])(?:connect|reset_session|rows|ping|close|release|acquire|checkout|checkin)$/i;
 
 export type SpanRole =
   /** Outgoing synchronous call; the callee is another service's span below it, or a virtual peer. */
@@ -52,8 +55,8 @@ export type SpanRole =
       /** Messages this span took: its links, messaging.batch.message_count, or 1. */
       messages: number;
     }
-  /** A messaging span that moves no message: settle, ack, admin. */
-  | { role: 'bookkeeping' }
+  /** A span that moves no message and makes no call: a settle or ack, a pool checkout or session reset. */
+  | { role: 'bookkeeping'; outcome: 'messagingBookkeeping' | 'connectionManagement' }
   /** Work inside one service: evidence of the service only. */
   | { role: 'internal' };
 
@@ -83,6 +86,13 @@ export function classifySpan(span: Span): SpanRole {
 
   const dbSystem = readString(a, 'dbSystem');
   if (dbSystem && span.kind !== 'CONSUMER' && span.kind !== 'PRODUCER') {
+    // Drivers and pools trace their connection management too (otelsql's sql.connector.connect,
+    // sql.conn.reset_session and sql.rows; node-postgres' pg-pool.connect): spans naming no
+    // operation and no query, with a connection-management name. They are not calls to the
+    // database; counting them would double or triple its call count.
+    if (!readString(a, 'dbOperation') && !hasAny(a, 'dbQuery') && CONNECTION_MANAGEMENT.test(span.name)) {
+      return { role: 'bookkeeping', outcome: 'connectionManagement' };
+    }
     return {
       role: 'one-sided', peer: { name: databaseName(a, dbSystem, service), kind: 'DATABASE', virtual: true }, dependency: 'DATABASE',
       protocol: dbSystem.toLowerCase(), operation: readString(a, 'dbOperation'), outcome: 'databaseCall', selfPeer: readString(a, 'peerService') === service,
@@ -119,7 +129,7 @@ function classifyMessaging(span: Span, system: string | undefined): SpanRole | u
   }
   // A PRODUCER/CONSUMER span always takes one of the branches above; what is left are CLIENT
   // spans that settle, ack or administer.
-  return span.kind === 'CLIENT' ? { role: 'bookkeeping' } : undefined;
+  return span.kind === 'CLIENT' ? { role: 'bookkeeping', outcome: 'messagingBookkeeping' } : undefined;
 }
 
 function protocolOf(a: Span['attributes']): string {

@@ -23,6 +23,8 @@ export const SEMCONV = {
   dbRedisIndex: ['db.redis.database_index'],
   dbConnectionString: ['db.connection_string'],
   dbOperation: ['db.operation.name', 'db.operation'],
+  /** Read for presence only (see PRESENCE_ATTRIBUTES): what the call did to the data. */
+  dbQuery: ['db.query.text', 'db.statement', 'db.query.summary', 'db.collection.name', 'db.sql.table', 'db.stored_procedure.name'],
   messagingSystem: ['messaging.system'],
   messagingDestinationTemplate: ['messaging.destination.template'],
   // messaging.source.name is what semconv 1.17-1.20 called a consumer's destination.
@@ -51,6 +53,18 @@ export type SemconvField = keyof typeof SEMCONV;
  * at, and skipping it halves decode time and memory per waiting span.
  */
 export const INFERENCE_ATTRIBUTES: ReadonlySet<string> = new Set(Object.values(SEMCONV).flat());
+
+/**
+ * Attributes inference asks only whether a span has: decoders store `true` for them without
+ * decoding the value (query texts are long, and every database span carries one).
+ */
+export const PRESENCE_ATTRIBUTES: ReadonlySet<string> = new Set(SEMCONV.dbQuery);
+
+/** Whether any of a field's names is present on the span. */
+export function hasAny(attributes: Attributes, field: SemconvField): boolean {
+  for (const name of SEMCONV[field]) if (attributes[name] !== undefined && attributes[name] !== null) return true;
+  return false;
+}
 
 /** The first non-empty value among a field's names, as a string. */
 export function readString(attributes: Attributes, field: SemconvField): string | undefined {

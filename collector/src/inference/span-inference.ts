@@ -288,7 +288,7 @@ export function createSpanInference(options: SpanInferenceOptions) {
         if (otherService) {
           crossing(parentService, child, 'SYNC', 'unknown', undefined);
           settle(child, 'parentChildCrossing');
-        } else settle(child, role.role === 'internal' ? 'internal' : 'messagingBookkeeping');
+        } else settle(child, role.role === 'internal' ? 'internal' : role.outcome);
         return;
     }
   }
@@ -328,7 +328,7 @@ export function createSpanInference(options: SpanInferenceOptions) {
         settle(child, 'internal');
         return;
       case 'bookkeeping':
-        settle(child, 'messagingBookkeeping');
+        settle(child, role.outcome);
         return;
       case 'client':
       case 'producer':
@@ -422,7 +422,7 @@ export function createSpanInference(options: SpanInferenceOptions) {
         if (p.parentKey === undefined) settle(p, 'entryPoint');
         return;
       case 'bookkeeping':
-        if (p.parentKey === undefined) settle(p, 'messagingBookkeeping');
+        if (p.parentKey === undefined) settle(p, role.outcome);
         return;
     }
   }

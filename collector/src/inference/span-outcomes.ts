@@ -68,6 +68,10 @@ export const SPAN_OUTCOMES = {
     shape: 'messaging span that moves no message (settle, ack, create-only, broker admin)',
     edge: undefined,
   },
+  connectionManagement: {
+    shape: 'database span naming no operation and no query, named for connection management (pool connect, session reset, row iteration)',
+    edge: undefined,
+  },
   selfCall: {
     shape: 'CLIENT span whose peer is its own service, with no caller in another service',
     edge: undefined,

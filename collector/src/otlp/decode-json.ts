@@ -4,7 +4,7 @@
 // enums as integers (their names accepted too).
 import type { AttributeValue, Attributes, DecodedTraces, SpanLink } from '../model/span.ts';
 import { OtlpDecodeError } from './decode-error.ts';
-import { INFERENCE_ATTRIBUTES } from '../inference/semconv.ts';
+import { INFERENCE_ATTRIBUTES, PRESENCE_ATTRIBUTES } from '../inference/semconv.ts';
 import { normaliseSpan, serviceResourceFrom, statusFromWire, type RawSpan } from './normalise.ts';
 
 type Json = Record<string, unknown>;
@@ -84,7 +84,7 @@ function readAttributes(list: unknown, keep?: ReadonlySet<string>): Attributes {
   for (const kv of list) {
     if (!isObject(kv) || typeof kv.key !== 'string') continue;
     if (keep && !keep.has(kv.key)) continue;
-    attributes[kv.key] = readAnyValue(kv.value);
+    attributes[kv.key] = keep && PRESENCE_ATTRIBUTES.has(kv.key) ? true : readAnyValue(kv.value);
   }
   return attributes;
 }

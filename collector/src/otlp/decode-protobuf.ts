@@ -6,7 +6,7 @@
 import protobuf from 'protobufjs/minimal.js';
 import type { AttributeValue, Attributes, DecodedTraces, RejectedSpan, Span, SpanLink, StatusCode } from '../model/span.ts';
 import { OtlpDecodeError } from './decode-error.ts';
-import { INFERENCE_ATTRIBUTES } from '../inference/semconv.ts';
+import { INFERENCE_ATTRIBUTES, PRESENCE_ATTRIBUTES } from '../inference/semconv.ts';
 import { bytesToHex } from './ids.ts';
 import { normaliseSpan, serviceResourceFrom, statusFromWire, type RawSpan } from './normalise.ts';
 
@@ -142,8 +142,12 @@ function readKeyValue(reader: Reader, end: number, into: Record<string, Attribut
     if (field === 1 && (tag & 7) === WIRE_LEN) {
       key = readKey(reader);
       wanted = keep === undefined || keep.has(key);
-    } else if (field === 2 && (tag & 7) === WIRE_LEN && wanted) value = readAnyValue(reader, reader.uint32() + reader.pos);
-    else reader.skipType(tag & 7);
+    } else if (field === 2 && (tag & 7) === WIRE_LEN && wanted) {
+      if (keep !== undefined && PRESENCE_ATTRIBUTES.has(key)) {
+        reader.skipType(WIRE_LEN); // only its presence is read: the value (a query text) is skipped undecoded
+        value = true;
+      } else value = readAnyValue(reader, reader.uint32() + reader.pos);
+    } else reader.skipType(tag & 7);
   }
   if (wanted) into[key] = value;
 }

@@ -7,7 +7,7 @@
 // and finally plain CLIENT calls.
 import type { Span } from '../model/span.ts';
 import type { ComponentRef } from '../model/interaction.ts';
-import { callerOf, databaseName, peerOf } from './component-identity.ts';
+import { callerOf, databaseName, databaseSystem, peerOf } from './component-identity.ts';
 import { destinationOf, namesDestination } from './messaging-destination.ts';
 import { hasAny, readNumber, readString } from './semconv.ts';
 
@@ -95,7 +95,7 @@ export function classifySpan(span: Span): SpanRole {
     }
     return {
       role: 'one-sided', peer: { name: databaseName(a, dbSystem, service), kind: 'DATABASE', virtual: true }, dependency: 'DATABASE',
-      protocol: dbSystem.toLowerCase(), operation: readString(a, 'dbOperation'), outcome: 'databaseCall', selfPeer: readString(a, 'peerService') === service,
+      protocol: databaseSystem(dbSystem), operation: readString(a, 'dbOperation'), outcome: 'databaseCall', selfPeer: readString(a, 'peerService') === service,
     };
   }
 

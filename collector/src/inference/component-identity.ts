@@ -15,19 +15,36 @@ import type { Attributes } from '../model/span.ts';
 import type { ComponentRef } from '../model/interaction.ts';
 import { readNumber, readString } from './semconv.ts';
 
+/**
+ * db.system values renamed by semantic conventions 1.30 (db.system.name), old -> current: one
+ * database seen by an old and a new instrumentation must stay one component.
+ */
+const DB_SYSTEM_RENAMES: Readonly<Record<string, string>> = {
+  mssql: 'microsoft.sql_server', oracle: 'oracle.db', db2: 'ibm.db2', cosmosdb: 'azure.cosmosdb', dynamodb: 'aws.dynamodb',
+  redshift: 'aws.redshift', spanner: 'gcp.spanner', h2: 'h2database', firebird: 'firebirdsql', informix: 'ibm.informix',
+  netezza: 'ibm.netezza', ingres: 'actian.ingres', adabas: 'softwareag.adabas', cache: 'intersystems.cache', hanadb: 'sap.hana',
+  maxdb: 'sap.maxdb',
+};
+
+/** The current semconv name of a database system, lower case. */
+export function databaseSystem(system: string): string {
+  const sys = system.toLowerCase();
+  return DB_SYSTEM_RENAMES[sys] ?? sys;
+}
+
 /** Ports a database system listens on unless told otherwise (their documented defaults). */
 const DEFAULT_DB_PORTS: Readonly<Record<string, number>> = {
-  postgresql: 5432, mysql: 3306, mariadb: 3306, 'microsoft.sql_server': 1433, mssql: 1433, oracle: 1521, 'oracle.db': 1521,
-  mongodb: 27017, redis: 6379, memcached: 11211, cassandra: 9042, elasticsearch: 9200, opensearch: 9200, couchdb: 5984,
-  couchbase: 8091, neo4j: 7687, clickhouse: 9000, cockroachdb: 26257, db2: 50000, 'ibm.db2': 50000, hbase: 16000,
-  influxdb: 8086, trino: 8080, valkey: 6379, dynamodb: 443, cosmosdb: 443,
+  postgresql: 5432, mysql: 3306, mariadb: 3306, 'microsoft.sql_server': 1433, 'oracle.db': 1521, mongodb: 27017, redis: 6379,
+  memcached: 11211, cassandra: 9042, elasticsearch: 9200, opensearch: 9200, couchdb: 5984, couchbase: 8091, neo4j: 7687,
+  clickhouse: 9000, cockroachdb: 26257, 'ibm.db2': 50000, hbase: 16000, influxdb: 8086, trino: 8080, valkey: 6379,
+  'aws.dynamodb': 443, 'azure.cosmosdb': 443, 'sap.hana': 30015, 'aws.redshift': 5439,
 };
 
 /**
  * Databases a process opens as a file, with no server: the file (db.namespace) is the identity,
  * and two services naming the same one really do share it.
  */
-const EMBEDDED_DB_SYSTEMS = new Set(['sqlite', 'h2', 'hsqldb', 'derby', 'duckdb']);
+const EMBEDDED_DB_SYSTEMS = new Set(['sqlite', 'h2database', 'hsqldb', 'derby', 'duckdb']);
 
 const URL_DEFAULT_PORTS: Readonly<Record<string, number>> = { http: 80, https: 443, ws: 80, wss: 443 };
 
@@ -69,7 +86,7 @@ function connectionStringHost(connection: string | undefined): HostPort | undefi
 
 /** The database a span talks to, named by its identity rule (see the header). */
 export function databaseName(a: Attributes, system: string, caller: string): string {
-  const sys = system.toLowerCase();
+  const sys = databaseSystem(system);
   const port = readNumber(a, 'serverPort') ?? readNumber(a, 'networkPeerPort');
   const address = readString(a, 'serverAddress') ?? readString(a, 'networkPeerAddress') ?? readString(a, 'peerService');
   const where = address ? parseHostPort(address, port) : connectionStringHost(readString(a, 'dbConnectionString'));

@@ -5,7 +5,7 @@
 // is an exporter's retry.
 //
 // Two generations of tables from the span's 53-bit identity (recent-ids.ts) to a packed number
-// (service id × 16 + flags): a lookup checks both, the older is dropped whole when the window
+// (service id × 32 + flags): a lookup checks both, the older is dropped whole when the window
 // passes or the current one fills, so memory is bounded and every operation is O(1). Service
 // names are interned to small ids, bounded too; id 0 stands for "a service past the bound",
 // which compares equal to nothing (no crossing is inferred through it).
@@ -16,11 +16,15 @@ export type RoleCode = (typeof ROLE)[keyof typeof ROLE];
 
 /** Set on spans whose CLIENT children are their transport (database, AI, producer, messaging or CLIENT spans). */
 const FOLDS_TRANSPORT = 8;
+/** Set on a CLIENT span once a span of its callee answered it: later callee spans add no edge. */
+const ANSWERED = 16;
+const SERVICE_UNIT = 32;
 
 /** A packed entry: read it with serviceOf / roleOf / foldsTransport (no object per lookup on the hot path). */
 export type IndexedSpan = number;
 
-export const serviceOf = (entry: IndexedSpan): number => Math.floor(entry / 16);
+export const serviceOf = (entry: IndexedSpan): number => Math.floor(entry / SERVICE_UNIT);
+export const answered = (entry: IndexedSpan): boolean => (entry & ANSWERED) !== 0;
 export const roleOf = (entry: IndexedSpan): RoleCode => (entry & 7) as RoleCode;
 export const foldsTransport = (entry: IndexedSpan): boolean => (entry & FOLDS_TRANSPORT) !== 0;
 
@@ -29,6 +33,8 @@ export interface SpanIndex {
   get(identity: number): IndexedSpan | undefined;
   has(identity: number): boolean;
   set(identity: number, serviceId: number, role: RoleCode, folds: boolean): void;
+  /** Marks a CLIENT span as answered by its callee (no-op once it has left the index). */
+  markAnswered(identity: number): void;
   /** The small id of a service name (0 once the bound is reached). */
   serviceId(name: string): number;
   serviceName(id: number): string | undefined;
@@ -119,7 +125,16 @@ export function createSpanIndex(options: { windowMs: number; maxSpans: number; m
     has: (identity) => current.get(keyOf(identity)) !== undefined || previous.get(keyOf(identity)) !== undefined,
     set(identity, serviceId, role, folds) {
       rotateIfDue();
-      current.set(keyOf(identity), serviceId * 16 + (folds ? FOLDS_TRANSPORT : 0) + role);
+      current.set(keyOf(identity), serviceId * SERVICE_UNIT + (folds ? FOLDS_TRANSPORT : 0) + role);
+    },
+    markAnswered(identity) {
+      const key = keyOf(identity);
+      const inCurrent = current.get(key);
+      if (inCurrent !== undefined) current.set(key, inCurrent | ANSWERED);
+      else {
+        const inPrevious = previous.get(key);
+        if (inPrevious !== undefined) previous.set(key, inPrevious | ANSWERED);
+      }
     },
     serviceId(name) {
       let id = serviceIds.get(name);

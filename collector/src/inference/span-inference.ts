@@ -25,7 +25,7 @@ import { classifySpan, type SpanRole } from './classify-span.ts';
 import { unknownPeerOf } from './component-identity.ts';
 import { createPairingStore, type PairingStoreStats } from './pairing-store.ts';
 import { createRecentIds, spanIdentity } from './recent-ids.ts';
-import { createSpanIndex, foldsTransport, ROLE, roleOf, serviceOf, type IndexedSpan, type RoleCode } from './span-index.ts';
+import { answered, createSpanIndex, foldsTransport, ROLE, roleOf, serviceOf, type IndexedSpan, type RoleCode } from './span-index.ts';
 import { emptyOutcomeCounts, type OutcomeCounts, type SpanOutcome } from './span-outcomes.ts';
 import { createWorkflowTracker, type WorkflowRun } from './workflow-tracker.ts';
 
@@ -190,6 +190,7 @@ export function createSpanInference(options: SpanInferenceOptions) {
     const role = client.role as Extract<SpanRole, { role: 'client' }>;
     counts.syncPaired++;
     client.reachedCallee = true;
+    index.markAnswered(client.identity);
     settle(client, 'pairedCall');
     emit(serviceRef(client.service), serviceRef(callee.service), kind, role.protocol !== 'unknown' ? role.protocol : calleeProtocol,
       calleeOperation ?? role.operation, client, duration(client), client.error, callee.error);
@@ -234,25 +235,35 @@ export function createSpanInference(options: SpanInferenceOptions) {
     const parentService = index.serviceName(parentServiceId)!;
     const role = child.role;
 
-    // A CLIENT span whose callee is this child (always for a SERVER child; for any span of
-    // another service, which is then that component traced under its own service.name).
     if (role.role === 'consumer' && deferred) decideConsume(child, parent);
+
+    // A CLIENT span's callee: always its SERVER child; any span of another service below it is
+    // that component traced under its own service.name. One call is one edge: the first callee
+    // span to arrive pairs with it, any other callee span of the same call adds nothing.
     if (parentRole === ROLE.client && (role.role === 'server' || otherService)) {
       const caller = clients.peek(parentKey);
       if (caller && !caller.settled) {
         clients.take(parentKey);
         if (otherService) child.calleeOf = 'pair';
+        const asItself = role.role === 'server' || (role.role === 'one-sided' && role.selfPeer);
         const kind = role.role === 'one-sided' && role.selfPeer ? role.dependency : 'SYNC';
-        pairSync(caller, child, kind, protocolOf(role), role.role === 'server' ? role.operation : undefined);
+        pairSync(caller, child, kind, asItself ? protocolOf(role) : 'unknown', role.role === 'server' ? role.operation : undefined);
         calleeSettled(child);
         if (role.role === 'consumer' && deferred) consumerRefDone(child);
+        return;
+      }
+      if (answered(parent)) {
+        if (otherService) child.calleeOf = 'pair';
+        if (role.role === 'server' || role.role === 'internal') settle(child, 'pairedCall');
+        else calleeSettled(child);
+        if (role.role === 'consumer') deferred ? consumerRefDone(child) : consumerMaybeDone(child);
         return;
       }
     }
 
     switch (role.role) {
       case 'server':
-        if (parentRole === ROLE.client) settle(child, 'serverWithoutClient'); // its CLIENT was already answered or expired
+        if (parentRole === ROLE.client) settle(child, 'serverWithoutClient'); // its CLIENT expired (became a virtual-peer edge) before it came
         else if (otherService) {
           crossing(parentService, child, 'SYNC', role.protocol, role.operation);
           settle(child, 'parentChildCrossing');

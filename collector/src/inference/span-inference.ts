@@ -23,6 +23,7 @@ import type { Span } from '../model/span.ts';
 import type { ComponentRef, ComponentSighting, DependencyKind, Interaction } from '../model/interaction.ts';
 import { classifySpan, type SpanRole } from './classify-span.ts';
 import { unknownPeerOf } from './component-identity.ts';
+import { createExpiringStore, type Expiring } from './expiring-store.ts';
 import { createPairingStore, type PairingStoreStats } from './pairing-store.ts';
 import { createRecentIds, spanIdentity } from './recent-ids.ts';
 import { answered, createSpanIndex, foldsTransport, ROLE, roleOf, serviceOf, type IndexedSpan, type RoleCode } from './span-index.ts';
@@ -35,9 +36,13 @@ export interface SpanInferenceOptions {
   /** Bound on waiting halves per store; beyond it new halves are refused and counted. */
   maxPendingSpans: number;
   clock: () => number;
+  /**
+   * Each observed call or handoff. The object is reused from one call to the next (inference
+   * emits one per edge-making span, and allocating each was measurable GC): read it, never keep it.
+   */
   onInteraction: (interaction: Interaction) => void;
   onComponent: (sighting: ComponentSighting) => void;
-  /** A published message no consumer was seen to take within the pairing timeout. */
+  /** A published message no consumer was seen to take within the pairing timeout (reused object too). */
   onUnconsumedMessage?: (publish: Interaction) => void;
   /** A workflow run (trace from an entry point) whose window closed: how it ended. */
   onWorkflowRun?: (run: WorkflowRun) => void;
@@ -70,7 +75,9 @@ export interface SpanInferenceStats {
 }
 
 /** What is kept of a span that waits. One shape for every role, so V8 keeps it monomorphic. */
-interface Pending {
+interface Pending extends Expiring {
+  /** The next span waiting for the same parent (the children store keeps an intrusive list). */
+  nextSibling: Pending | undefined;
   traceId: string;
   identity: number;
   parentKey: number | undefined;
@@ -99,7 +106,6 @@ interface Pending {
   pairs: number;
 }
 
-const serviceRef = (name: string): ComponentRef => ({ name, kind: 'SERVICE', virtual: false });
 const duration = (h: Pending): number => Math.max(0, h.endTimeUnixMs - h.startTimeUnixMs);
 
 function roleCode(role: SpanRole): RoleCode {
@@ -136,19 +142,41 @@ export function createSpanInference(options: SpanInferenceOptions) {
     onRun: (run) => options.onWorkflowRun?.(run),
   });
 
+  // One ComponentRef per service, shared by every interaction naming it.
+  const serviceRefs: ComponentRef[] = [];
+  function serviceRef(name: string, serviceId = index.serviceId(name)): ComponentRef {
+    if (serviceId === 0) return { name, kind: 'SERVICE', virtual: false };
+    return (serviceRefs[serviceId] ??= { name, kind: 'SERVICE', virtual: false });
+  }
+  const refOf = (p: Pending): ComponentRef => serviceRef(p.service, p.serviceId);
+
+  // The one Interaction handed to every callback (see onInteraction).
+  const interaction: Interaction = {
+    from: { name: '', kind: 'SERVICE', virtual: false }, to: { name: '', kind: 'SERVICE', virtual: false }, kind: 'SYNC', protocol: '',
+    operation: undefined, traceId: '', timeUnixMs: 0, durationMs: 0, callerError: undefined, calleeError: false,
+  };
+
   function settle(p: Pending, outcome: SpanOutcome): void {
     if (p.settled) return;
     p.settled = true;
     outcomes[outcome]++;
   }
 
-  function emit(from: ComponentRef, to: ComponentRef, kind: DependencyKind, protocol: string, operation: string | undefined, at: Pending, durationMs: number, callerError: boolean | undefined, calleeError: boolean): void {
-    onInteraction({ from, to, kind, protocol, operation, traceId: at.traceId, timeUnixMs: at.startTimeUnixMs, durationMs, callerError, calleeError });
+  function fill(from: ComponentRef, to: ComponentRef, kind: DependencyKind, protocol: string, operation: string | undefined, at: Pending, durationMs: number, callerError: boolean | undefined, calleeError: boolean): Interaction {
+    const i = interaction;
+    i.from = from; i.to = to; i.kind = kind; i.protocol = protocol; i.operation = operation; i.traceId = at.traceId;
+    i.timeUnixMs = at.startTimeUnixMs; i.durationMs = durationMs; i.callerError = callerError; i.calleeError = calleeError;
+    return i;
   }
 
-  const clients = createPairingStore<Pending, number>({ ...storeOptions, onExpire: (_key, client) => clientExpired(client) });
-  const producers = createPairingStore<Pending, number>({
-    ...storeOptions,
+  function emit(from: ComponentRef, to: ComponentRef, kind: DependencyKind, protocol: string, operation: string | undefined, at: Pending, durationMs: number, callerError: boolean | undefined, calleeError: boolean): void {
+    onInteraction(fill(from, to, kind, protocol, operation, at, durationMs, callerError, calleeError));
+  }
+
+  const pendingOptions = { maxEntries: options.maxPendingSpans, clock };
+  const clients = createExpiringStore<Pending>({ ...pendingOptions, onExpire: (_key, client) => clientExpired(client) });
+  const producers = createExpiringStore<Pending>({
+    ...pendingOptions,
     onExpire: (key, producer) => {
       if (key !== producer.identity) return; // an alias of a nested producer: the message is judged once
       if (producer.pairs === 0 && producer.madeEdge) {
@@ -168,19 +196,17 @@ export function createSpanInference(options: SpanInferenceOptions) {
       }
     },
   });
-  const children = createPairingStore<Pending[], number>({
-    ...storeOptions,
-    onExpire: (_key, orphans) => {
-      for (const child of orphans) parentNeverArrived(child);
+  // Spans waiting for their parent, as an intrusive list per parent (the first to wait heads it).
+  const children = createExpiringStore<Pending>({
+    ...pendingOptions,
+    onExpire: (_key, first) => {
+      for (let child: Pending | undefined = first; child; child = child.nextSibling) parentNeverArrived(child);
     },
   });
 
   function publishInteraction(producer: Pending): Interaction {
     const role = producer.role as Extract<SpanRole, { role: 'producer' }>;
-    return {
-      from: serviceRef(producer.service), to: role.queue!, kind: 'PUBLISH', protocol: role.protocol, operation: role.queue!.name,
-      traceId: producer.traceId, timeUnixMs: producer.startTimeUnixMs, durationMs: duration(producer), callerError: undefined, calleeError: producer.error,
-    };
+    return fill(refOf(producer), role.queue!, 'PUBLISH', role.protocol, role.queue!.name, producer, duration(producer), undefined, producer.error);
   }
 
   // ---- pairing ----------------------------------------------------------------------------
@@ -192,7 +218,7 @@ export function createSpanInference(options: SpanInferenceOptions) {
     client.reachedCallee = true;
     index.markAnswered(client.identity);
     settle(client, 'pairedCall');
-    emit(serviceRef(client.service), serviceRef(callee.service), kind, role.protocol !== 'unknown' ? role.protocol : calleeProtocol,
+    emit(refOf(client), refOf(callee), kind, role.protocol !== 'unknown' ? role.protocol : calleeProtocol,
       calleeOperation ?? role.operation, client, duration(client), client.error, callee.error);
     // The outer CLIENT of a nested pair (an SDK call around its HTTP request) is now explained.
     if (client.parentKey !== undefined) {
@@ -208,16 +234,16 @@ export function createSpanInference(options: SpanInferenceOptions) {
     counts.asyncPaired++;
     producer.pairs++;
     consumer.pairs++;
-    emit(serviceRef(producer.service), serviceRef(consumer.service), 'ASYNC', role.protocol, role.queue?.name, producer,
+    emit(refOf(producer), refOf(consumer), 'ASYNC', role.protocol, role.queue?.name, producer,
       Math.max(0, consumer.startTimeUnixMs - producer.endTimeUnixMs), producer.error, consumer.error);
     if (!role.queue) settle(producer, 'published');
   }
 
   /** Parent -> child inference: a boundary no pair explains is still a dependency. */
-  function crossing(parentService: string, child: Pending, kind: DependencyKind, protocol: string, operation: string | undefined): void {
+  function crossing(parentServiceId: number, child: Pending, kind: DependencyKind, protocol: string, operation: string | undefined): void {
     counts.parentChildCrossings++;
     child.calleeOf = 'crossing';
-    emit(serviceRef(parentService), serviceRef(child.service), kind, protocol, operation, child, duration(child), undefined, child.error);
+    emit(serviceRef(index.serviceName(parentServiceId)!, parentServiceId), refOf(child), kind, protocol, operation, child, duration(child), undefined, child.error);
   }
 
   // ---- a span meets its parent ------------------------------------------------------------
@@ -232,7 +258,6 @@ export function createSpanInference(options: SpanInferenceOptions) {
     const known = parentServiceId !== 0 && child.serviceId !== 0;
     const sameService = known && parentServiceId === child.serviceId;
     const otherService = known && parentServiceId !== child.serviceId;
-    const parentService = index.serviceName(parentServiceId)!;
     const role = child.role;
 
     if (role.role === 'consumer' && deferred) decideConsume(child, parent);
@@ -265,7 +290,7 @@ export function createSpanInference(options: SpanInferenceOptions) {
       case 'server':
         if (parentRole === ROLE.client) settle(child, 'serverWithoutClient'); // its CLIENT expired (became a virtual-peer edge) before it came
         else if (otherService) {
-          crossing(parentService, child, 'SYNC', role.protocol, role.operation);
+          crossing(parentServiceId, child, 'SYNC', role.protocol, role.operation);
           settle(child, 'parentChildCrossing');
         } else settle(child, 'internal');
         return;
@@ -274,7 +299,7 @@ export function createSpanInference(options: SpanInferenceOptions) {
           const producer = producers.peek(parentKey);
           if (producer) pairAsync(producer, child);
         } else if (otherService) {
-          crossing(parentService, child, 'ASYNC', role.protocol, role.queue?.name);
+          crossing(parentServiceId, child, 'ASYNC', role.protocol, role.queue?.name);
           child.pairs++;
         }
         if (deferred) consumerRefDone(child);
@@ -283,21 +308,21 @@ export function createSpanInference(options: SpanInferenceOptions) {
       }
       case 'client':
         if (sameService && foldsTransport(parent)) child.parentFolds = true;
-        else if (otherService) crossing(parentService, child, 'SYNC', role.protocol, role.operation);
+        else if (otherService) crossing(parentServiceId, child, 'SYNC', role.protocol, role.operation);
         return; // its own call decides its outcome (clientExpired / pairSync)
       case 'one-sided':
         if (otherService) {
-          crossing(parentService, child, role.selfPeer ? role.dependency : 'SYNC', role.protocol, role.operation);
+          crossing(parentServiceId, child, role.selfPeer ? role.dependency : 'SYNC', role.protocol, role.operation);
           if (role.selfPeer) settle(child, 'parentChildCrossing');
         } else if (role.selfPeer) emitOneSided(child, role);
         return;
       case 'producer':
-        if (otherService) crossing(parentService, child, 'SYNC', role.protocol, role.queue?.name);
+        if (otherService) crossing(parentServiceId, child, 'SYNC', role.protocol, role.queue?.name);
         return;
       case 'internal':
       case 'bookkeeping':
         if (otherService) {
-          crossing(parentService, child, 'SYNC', 'unknown', undefined);
+          crossing(parentServiceId, child, 'SYNC', 'unknown', undefined);
           settle(child, 'parentChildCrossing');
         } else settle(child, role.role === 'internal' ? 'internal' : role.outcome);
         return;
@@ -324,7 +349,7 @@ export function createSpanInference(options: SpanInferenceOptions) {
       case 'server':
         if (child.settled) return;
         if (role.caller) {
-          emit(role.caller, serviceRef(child.service), 'SYNC', role.protocol, role.operation, child, duration(child), undefined, child.error);
+          emit(role.caller, refOf(child), 'SYNC', role.protocol, role.operation, child, duration(child), undefined, child.error);
           settle(child, 'uninstrumentedCaller');
         } else settle(child, 'serverWithoutClient');
         return;
@@ -358,7 +383,7 @@ export function createSpanInference(options: SpanInferenceOptions) {
     if (client.parentFolds) return settle(client, 'nestedTransport');
     if (role.selfPeer) return settle(client, 'selfCall');
     const peer = role.peer ?? unknownPeerOf(client.service);
-    emit(serviceRef(client.service), peer, 'SYNC', role.protocol, role.operation, client, duration(client), undefined, client.error);
+    emit(refOf(client), peer, 'SYNC', role.protocol, role.operation, client, duration(client), undefined, client.error);
     settle(client, 'callToVirtualPeer');
   }
 
@@ -375,7 +400,7 @@ export function createSpanInference(options: SpanInferenceOptions) {
       if (consumer.madeEdge || consumer.nested) counts.consumersWithoutProducer++;
       // A producer that sends no spans but is named (a partner system, a SaaS webhook).
       if (role.caller && !consumer.nested) {
-        emit(role.caller, serviceRef(consumer.service), 'ASYNC', role.protocol, role.queue?.name, consumer, 0, undefined, consumer.error);
+        emit(role.caller, refOf(consumer), 'ASYNC', role.protocol, role.queue?.name, consumer, 0, undefined, consumer.error);
         if (!madeEdge) return settle(consumer, 'uninstrumentedCaller');
         madeEdge = true;
       }
@@ -386,22 +411,24 @@ export function createSpanInference(options: SpanInferenceOptions) {
   }
 
   function emitOneSided(p: Pending, role: Extract<SpanRole, { role: 'one-sided' }>): void {
-    emit(serviceRef(p.service), role.peer, role.dependency, role.protocol, role.operation, p, duration(p), undefined, p.error);
+    emit(refOf(p), role.peer, role.dependency, role.protocol, role.operation, p, duration(p), undefined, p.error);
     settle(p, role.outcome);
   }
 
   // ---- a span's own role ------------------------------------------------------------------
 
-  function hasChild(waiting: Pending[] | undefined, serviceId: number, role: SpanRole['role']): Pending | undefined {
-    return waiting?.find((c) => c.role.role === role && c.serviceId === serviceId && serviceId !== 0);
+  /** The first of the spans that waited for this one (an intrusive list) that `test` accepts. */
+  function findChild(waiting: Pending | undefined, test: (child: Pending) => boolean): Pending | undefined {
+    for (let child = waiting; child; child = child.nextSibling) if (test(child)) return child;
+    return undefined;
   }
 
-  function ownRole(p: Pending, span: Span, parent: IndexedSpan | undefined, waiting: Pending[] | undefined): void {
+  function ownRole(p: Pending, span: Span, parent: IndexedSpan | undefined, waiting: Pending | undefined): void {
     const role = p.role;
     switch (role.role) {
       case 'client':
         // An inner CLIENT of this service that already reached the callee did the call for it.
-        if (waiting?.some((c) => c.role.role === 'client' && c.serviceId === p.serviceId && c.reachedCallee)) p.nestedPaired = true;
+        if (findChild(waiting, (c) => c.role.role === 'client' && c.serviceId === p.serviceId && c.reachedCallee)) p.nestedPaired = true;
         if (!clients.put(p.identity, p)) settle(p, 'dropped');
         return;
       case 'one-sided':
@@ -411,7 +438,7 @@ export function createSpanInference(options: SpanInferenceOptions) {
         // A driver's spans nest (a pool's connect around the connect, an ORM call around its
         // query): one call. The first of the pair seen counts; the other is its transport.
         if (parent !== undefined && serviceOf(parent) === p.serviceId && roleOf(parent) === roleCode(role)) return settle(p, 'nestedTransport');
-        if (waiting?.some((c) => c.role.role === 'one-sided' && !c.role.selfPeer && c.serviceId === p.serviceId && roleCode(c.role) === roleCode(role))) {
+        if (findChild(waiting, (c) => c.role.role === 'one-sided' && !c.role.selfPeer && c.serviceId === p.serviceId && roleCode(c.role) === roleCode(role))) {
           return settle(p, 'nestedTransport');
         }
         emitOneSided(p, role);
@@ -425,7 +452,7 @@ export function createSpanInference(options: SpanInferenceOptions) {
       case 'server':
         if (p.parentKey !== undefined) return;
         if (role.caller) {
-          emit(role.caller, serviceRef(p.service), 'SYNC', role.protocol, role.operation, p, duration(p), undefined, p.error);
+          emit(role.caller, refOf(p), 'SYNC', role.protocol, role.operation, p, duration(p), undefined, p.error);
           settle(p, 'uninstrumentedCaller');
         } else settle(p, 'entryPoint');
         return;
@@ -438,10 +465,10 @@ export function createSpanInference(options: SpanInferenceOptions) {
     }
   }
 
-  function ownProducer(p: Pending, role: Extract<SpanRole, { role: 'producer' }>, span: Span, parent: IndexedSpan | undefined, waiting: Pending[] | undefined): void {
+  function ownProducer(p: Pending, role: Extract<SpanRole, { role: 'producer' }>, span: Span, parent: IndexedSpan | undefined, waiting: Pending | undefined): void {
     // One message, two PRODUCER spans (an instrumentation wrapping another): the one seen first
     // carries the message; the other becomes an alias of it, so consumers of either pair once.
-    const inner = hasChild(waiting, p.serviceId, 'producer');
+    const inner = p.serviceId === 0 ? undefined : findChild(waiting, (c) => c.role.role === 'producer' && c.serviceId === p.serviceId);
     const outer = parent !== undefined && roleOf(parent) === ROLE.producer && serviceOf(parent) === p.serviceId ? producers.peek(p.parentKey!) : undefined;
     const message = inner ?? outer;
     if (message) {
@@ -483,11 +510,7 @@ export function createSpanInference(options: SpanInferenceOptions) {
   function emitConsume(p: Pending, role: Extract<SpanRole, { role: 'consumer' }>): void {
     if (!role.queue) return;
     p.madeEdge = true;
-    const consume: Interaction = {
-      from: role.queue, to: serviceRef(p.service), kind: 'CONSUME', protocol: role.protocol, operation: role.queue.name,
-      traceId: p.traceId, timeUnixMs: p.startTimeUnixMs, durationMs: duration(p), callerError: undefined, calleeError: p.error,
-    };
-    for (let i = 0; i < role.messages; i++) onInteraction(consume);
+    for (let i = 0; i < role.messages; i++) onInteraction(fill(role.queue, refOf(p), 'CONSUME', role.protocol, role.queue.name, p, duration(p), undefined, p.error));
   }
 
   function isProducerOf(identity: number, serviceId: number): boolean {
@@ -531,6 +554,7 @@ export function createSpanInference(options: SpanInferenceOptions) {
     const parentKey = span.parentSpanId === undefined ? undefined : spanIdentity(span.traceId, span.parentSpanId);
     const parent = parentKey === undefined ? undefined : index.get(parentKey);
     const p: Pending = {
+      expiresAtMs: clock() + options.pairingTimeoutMs, nextSibling: undefined,
       traceId: span.traceId, identity, parentKey, service: span.resource.serviceName, serviceId,
       startTimeUnixMs: span.startTimeUnixMs, endTimeUnixMs: span.endTimeUnixMs, error: span.status === 'ERROR', role,
       settled: false, parentFolds: false, nestedPaired: false, reachedCallee: false, calleeOf: 'none', nested: false,
@@ -539,13 +563,17 @@ export function createSpanInference(options: SpanInferenceOptions) {
     // Children that arrived before their parent (exporters send children first: they end first).
     const waiting = children.take(identity);
     ownRole(p, span, parent, waiting);
-    if (waiting) for (const child of waiting) meetParent(identity, index.get(identity)!, child, true);
+    // Each child reads this span's entry afresh: an earlier child may have marked it answered.
+    for (let child: Pending | undefined = waiting; child; child = child.nextSibling) meetParent(identity, index.get(identity)!, child, true);
     if (parentKey !== undefined) {
       if (parent !== undefined) meetParent(parentKey, parent, p, false);
       else {
-        const list = children.peek(parentKey);
-        if (list) list.push(p);
-        else if (!children.put(parentKey, [p])) {
+        const first = children.peek(parentKey);
+        if (first) {
+          // After the first: the first waited longest and keeps the list's place in expiry order.
+          p.nextSibling = first.nextSibling;
+          first.nextSibling = p;
+        } else if (!children.put(parentKey, p)) {
           if (role.role !== 'client' && role.role !== 'producer') settle(p, 'dropped');
           return false;
         }

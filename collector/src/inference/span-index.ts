@@ -18,23 +18,31 @@ export type RoleCode = (typeof ROLE)[keyof typeof ROLE];
 const FOLDS_TRANSPORT = 8;
 /** Set on a CLIENT span once a span of its callee answered it: later callee spans add no edge. */
 const ANSWERED = 16;
-const SERVICE_UNIT = 32;
+/**
+ * A placeholder for a span not seen yet whose children are waiting for it: the one lookup each
+ * span makes (is it a duplicate?) also says whether the children store holds anything for it.
+ */
+const AWAITED = 32;
+const SERVICE_UNIT = 64;
 
 /** A packed entry: read it with serviceOf / roleOf / foldsTransport (no object per lookup on the hot path). */
 export type IndexedSpan = number;
 
 export const serviceOf = (entry: IndexedSpan): number => Math.floor(entry / SERVICE_UNIT);
 export const answered = (entry: IndexedSpan): boolean => (entry & ANSWERED) !== 0;
+/** Only a placeholder: the span itself has not arrived (its children have). */
+export const placeholder = (entry: IndexedSpan): boolean => entry === AWAITED;
 export const roleOf = (entry: IndexedSpan): RoleCode => (entry & 7) as RoleCode;
 export const foldsTransport = (entry: IndexedSpan): boolean => (entry & FOLDS_TRANSPORT) !== 0;
 
 export interface SpanIndex {
-  /** What was recorded for this span identity, or undefined when it was not seen recently. */
+  /** What was recorded for this span identity (maybe a placeholder), or undefined. */
   get(identity: number): IndexedSpan | undefined;
-  has(identity: number): boolean;
   set(identity: number, serviceId: number, role: RoleCode, folds: boolean): void;
   /** Marks a CLIENT span as answered by its callee (no-op once it has left the index). */
   markAnswered(identity: number): void;
+  /** Records that children wait for a span not seen yet (a placeholder until it arrives). */
+  markAwaited(identity: number): void;
   /** The small id of a service name (0 once the bound is reached). */
   serviceId(name: string): number;
   serviceName(id: number): string | undefined;
@@ -122,10 +130,13 @@ export function createSpanIndex(options: { windowMs: number; maxSpans: number; m
 
   return {
     get: (identity) => current.get(keyOf(identity)) ?? previous.get(keyOf(identity)),
-    has: (identity) => current.get(keyOf(identity)) !== undefined || previous.get(keyOf(identity)) !== undefined,
     set(identity, serviceId, role, folds) {
       rotateIfDue();
       current.set(keyOf(identity), serviceId * SERVICE_UNIT + (folds ? FOLDS_TRANSPORT : 0) + role);
+    },
+    markAwaited(identity) {
+      rotateIfDue();
+      current.set(keyOf(identity), AWAITED);
     },
     markAnswered(identity) {
       const key = keyOf(identity);

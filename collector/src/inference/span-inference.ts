@@ -26,7 +26,7 @@ import { unknownPeerOf } from './component-identity.ts';
 import { createExpiringStore, type Expiring } from './expiring-store.ts';
 import { createPairingStore, type PairingStoreStats } from './pairing-store.ts';
 import { createRecentIds, spanIdentity } from './recent-ids.ts';
-import { answered, createSpanIndex, foldsTransport, ROLE, roleOf, serviceOf, type IndexedSpan, type RoleCode } from './span-index.ts';
+import { answered, createSpanIndex, foldsTransport, placeholder, ROLE, roleOf, serviceOf, type IndexedSpan, type RoleCode } from './span-index.ts';
 import { emptyOutcomeCounts, type OutcomeCounts, type SpanOutcome } from './span-outcomes.ts';
 import { createWorkflowTracker, type WorkflowRun } from './workflow-tracker.ts';
 
@@ -540,9 +540,13 @@ export function createSpanInference(options: SpanInferenceOptions) {
 
   // ---- ingest -----------------------------------------------------------------------------
 
+  /** When spans of the batch being ingested stop waiting (the clock is read once per batch). */
+  let deadline = 0;
+
   function ingestSpan(span: Span): boolean {
     const identity = spanIdentity(span.traceId, span.spanId);
-    if (index.has(identity)) {
+    const prior = index.get(identity);
+    if (prior !== undefined && !placeholder(prior)) {
       outcomes.duplicate++;
       return false;
     }
@@ -552,16 +556,17 @@ export function createSpanInference(options: SpanInferenceOptions) {
     const serviceId = index.serviceId(span.resource.serviceName);
     index.set(identity, serviceId, roleCode(role), ownsTransport(role, span));
     const parentKey = span.parentSpanId === undefined ? undefined : spanIdentity(span.traceId, span.parentSpanId);
-    const parent = parentKey === undefined ? undefined : index.get(parentKey);
+    const parentEntry = parentKey === undefined ? undefined : index.get(parentKey);
+    const parent = parentEntry === undefined || placeholder(parentEntry) ? undefined : parentEntry;
     const p: Pending = {
-      expiresAtMs: clock() + options.pairingTimeoutMs, nextSibling: undefined,
+      expiresAtMs: deadline, nextSibling: undefined,
       traceId: span.traceId, identity, parentKey, service: span.resource.serviceName, serviceId,
       startTimeUnixMs: span.startTimeUnixMs, endTimeUnixMs: span.endTimeUnixMs, error: span.status === 'ERROR', role,
       settled: false, parentFolds: false, nestedPaired: false, reachedCallee: false, calleeOf: 'none', nested: false,
       refsWaiting: 0, madeEdge: false, pairs: 0,
     };
     // Children that arrived before their parent (exporters send children first: they end first).
-    const waiting = children.take(identity);
+    const waiting = prior !== undefined ? children.take(identity) : undefined;
     ownRole(p, span, parent, waiting);
     // Each child reads this span's entry afresh: an earlier child may have marked it answered.
     for (let child: Pending | undefined = waiting; child; child = child.nextSibling) meetParent(identity, index.get(identity)!, child, true);
@@ -576,7 +581,7 @@ export function createSpanInference(options: SpanInferenceOptions) {
         } else if (!children.put(parentKey, p)) {
           if (role.role !== 'client' && role.role !== 'producer') settle(p, 'dropped');
           return false;
-        }
+        } else index.markAwaited(parentKey);
         if (role.role === 'consumer') p.refsWaiting++;
       }
     }
@@ -587,6 +592,7 @@ export function createSpanInference(options: SpanInferenceOptions) {
   return {
     /** Classifies and pairs a batch; one sighting per emitting service per batch. */
     ingest(spans: readonly Span[]): void {
+      deadline = clock() + options.pairingTimeoutMs;
       const sightings = new Map<Span['resource'], { timeUnixMs: number; entryPoint: boolean }>();
       for (const span of spans) {
         const entryPoint = ingestSpan(span);

@@ -38,6 +38,8 @@ export function createCollector(options: CollectorOptions) {
     maxDependencies: config.maxPendingDependencies,
     maxComponents: config.maxPendingDependencies,
     onNewDependency: () => flushLoop.flushSoon(),
+    clock,
+    maxClockSkewMs: config.maxClockSkewMs,
   });
   const inference = createSpanInference({
     pairingTimeoutMs: config.pairingTimeoutMs,
@@ -63,7 +65,7 @@ export function createCollector(options: CollectorOptions) {
       options.onFindingsChanged?.(changes, findings);
     },
   });
-  const writer = createGraphWriter(driver, config.neo4j.database);
+  const writer = createGraphWriter(driver, config.neo4j.database, config.collectorId);
   const flushLoop = createFlushLoop({
     aggregator,
     writer,

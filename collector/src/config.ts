@@ -1,5 +1,7 @@
 // Every setting the platform reads from its environment (DESIGN.md §6), validated at once so a
 // misconfigured start reports all of its problems together.
+import { hostname } from 'node:os';
+import { formatDuration, parseDurationMs } from './timeline/duration.ts';
 
 export interface OrreryConfig {
   host: string;
@@ -26,6 +28,14 @@ export interface OrreryConfig {
   maxPendingSpans: number;
   /** Distinct dependencies held between flushes (bounds memory while Neo4j is away). */
   maxPendingDependencies: number;
+  /** How long time buckets are kept (ORRERY_RETENTION, default 30d). */
+  retentionMs: number;
+  /** The recent window detectors judge rates and errors over (ORRERY_DETECT_WINDOW, default 15m). */
+  detectWindowMs: number;
+  /** How far in the future a span may be dated before it counts as clock skew (ORRERY_MAX_CLOCK_SKEW, default 5m). */
+  maxClockSkewMs: number;
+  /** Names this collector's writes, so a retried delta is recognised (ORRERY_COLLECTOR_ID; default host, pid and start time). */
+  collectorId: string;
 }
 
 export class ConfigError extends Error {
@@ -64,6 +74,15 @@ export function loadConfig(env: Env = process.env): OrreryConfig {
     const raw = env[name]?.trim();
     return raw ? raw : undefined;
   };
+  const duration = (name: string, fallback: string, minMs: number, maxMs: number): number => {
+    const raw = text(name) ?? fallback;
+    const ms = parseDurationMs(raw);
+    if (ms === undefined || ms < minMs || ms > maxMs) {
+      problems.push(`${name}=${JSON.stringify(raw)} must be a duration from ${formatDuration(minMs)} to ${formatDuration(maxMs)}, such as 15m, 12h or 30d`);
+      return parseDurationMs(fallback)!;
+    }
+    return ms;
+  };
 
   const neo4jUri = text('NEO4J_URI');
   if (neo4jUri && !/^(neo4j|bolt)(\+s|\+ssc)?:\/\//.test(neo4jUri)) {
@@ -93,6 +112,10 @@ export function loadConfig(env: Env = process.env): OrreryConfig {
     // ~300 B per waiting half in four stores and the workflow tracker, ~2 KB per pending edge.
     maxPendingSpans: integer('ORRERY_MAX_PENDING_SPANS', 100_000, 100, 50_000_000),
     maxPendingDependencies: integer('ORRERY_MAX_PENDING_DEPENDENCIES', 50_000, 100, 10_000_000),
+    retentionMs: duration('ORRERY_RETENTION', '30d', 3_600_000, 3650 * 86_400_000),
+    detectWindowMs: duration('ORRERY_DETECT_WINDOW', '15m', 60_000, 7 * 86_400_000),
+    maxClockSkewMs: duration('ORRERY_MAX_CLOCK_SKEW', '5m', 1000, 86_400_000),
+    collectorId: text('ORRERY_COLLECTOR_ID') ?? `${hostname()}-${process.pid}-${Date.now().toString(36)}`,
   };
   if (config.alertWebhookUrl && !/^https?:\/\/[^/]/.test(config.alertWebhookUrl)) {
     problems.push(`ORRERY_ALERT_WEBHOOK_URL=${JSON.stringify(config.alertWebhookUrl)} must be an http:// or https:// URL`);

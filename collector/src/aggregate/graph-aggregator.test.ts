@@ -35,14 +35,36 @@ describe('graph aggregator', () => {
     expect(aggregator.drain().dependencies[0]!.traces).toBe(1);
   });
 
-  it('merges a delta whose write failed back in, losing and doubling nothing', () => {
-    const aggregator = createGraphAggregator({ maxDependencies: 10, maxComponents: 10 });
-    aggregator.addInteraction(call('t1', { calleeError: true, callerError: true }));
-    const failed = aggregator.drain();
-    aggregator.addInteraction(call('t2', { calleeError: true }));
-    aggregator.restore(failed);
+  it('puts each call in the minute it happened, late ones included, and keeps the totals their sum', () => {
+    const aggregator = createGraphAggregator({ maxDependencies: 10, maxComponents: 10, clock: () => 10 * 60_000 });
+    aggregator.addInteraction(call('t1', { timeUnixMs: 5 * 60_000 + 10 }));
+    aggregator.addInteraction(call('t1', { timeUnixMs: 5 * 60_000 + 59_999, calleeError: true, callerError: true }));
+    aggregator.addInteraction(call('t2', { timeUnixMs: 2 * 60_000 })); // three minutes late
     const [d] = aggregator.drain().dependencies;
-    expect({ calls: d!.calls, errors: d!.errors, calleeErrors: d!.calleeErrors, propagatedErrors: d!.propagatedErrors, samples: d!.latency.reduce((a, b) => a + b, 0) })
-      .toEqual({ calls: 2, errors: 2, calleeErrors: 2, propagatedErrors: 1, samples: 2 });
+    expect(d!.buckets.map((b) => [b.startMs / 60_000, b.calls, b.errors, b.propagatedErrors, b.traces])).toEqual([[5, 2, 1, 1, 1], [2, 1, 0, 0, 1]]);
+    expect([d!.calls, d!.errors, d!.traces]).toEqual([3, 1, 2]);
+    expect(d!.buckets.reduce((n, b) => n + b.latency.reduce((a, c) => a + c, 0), 0)).toBe(3);
+  });
+
+  it('counts a span from beyond the clock-skew tolerance at now, and says so', () => {
+    const now = 100 * 60_000;
+    const aggregator = createGraphAggregator({ maxDependencies: 10, maxComponents: 10, clock: () => now, maxClockSkewMs: 60_000 });
+    aggregator.addInteraction(call('t1', { timeUnixMs: now + 30_000 })); // within tolerance: its own minute
+    aggregator.addInteraction(call('t2', { timeUnixMs: now + 3_600_000 })); // an hour ahead: clamped
+    const [d] = aggregator.drain().dependencies;
+    expect(d!.buckets.map((b) => [b.startMs / 60_000, b.calls])).toEqual([[100, 2]]);
+    expect(d!.lastSeenMs).toBe(now + 30_000);
+    expect(aggregator.stats().futureTimesClamped).toBe(1);
+  });
+
+  it('records the minutes a component sent spans and each version it reported', () => {
+    const aggregator = createGraphAggregator({ maxDependencies: 10, maxComponents: 10, clock: () => 1e12 });
+    const sighting = (timeUnixMs: number, version: string) => ({ name: 'checkout', kind: 'SERVICE' as const, virtual: false, namespace: undefined, version, environment: undefined, timeUnixMs, entryPoint: false });
+    aggregator.addSighting(sighting(60_000, '2.7.0'));
+    aggregator.addSighting(sighting(61_000, '2.7.0'));
+    aggregator.addSighting(sighting(185_000, '2.7.1'));
+    const [c] = aggregator.drain().components;
+    expect(c!.buckets).toEqual([{ startMs: 60_000, sightings: 2 }, { startMs: 180_000, sightings: 1 }]);
+    expect(c!.versionSightings).toEqual([{ version: '2.7.0', firstSeenMs: 60_000, lastSeenMs: 61_000 }, { version: '2.7.1', firstSeenMs: 185_000, lastSeenMs: 185_000 }]);
   });
 });

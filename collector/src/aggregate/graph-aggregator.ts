@@ -1,11 +1,42 @@
 // Folds interactions and sightings into per-component and per-dependency deltas between two
-// flushes. A delta only ever adds (counts, histogram buckets) or takes min/max (times), so
-// writing it to Neo4j is a commutative merge, and a delta whose write failed can be merged back
-// into the next one without losing or double-counting anything. Memory is bounded by the
-// number of distinct edges, not by the span rate.
+// flushes, each split into one-minute buckets by the time of the call itself (DESIGN.md §7): a
+// late or replayed span lands in the minute it happened, not the minute it arrived. A delta only
+// ever adds (counts, histogram buckets) or takes min/max (times), so writing it to Neo4j is a
+// commutative merge. Memory is bounded by the number of distinct edges × minutes in one delta,
+// not by the span rate.
 import type { ComponentKind, ComponentRef, ComponentSighting, DependencyKind, Interaction } from '../model/interaction.ts';
 import type { WorkflowRun } from '../inference/workflow-tracker.ts';
-import { addSample, mergeCounts, type LatencyCounts } from './latency-histogram.ts';
+import { addSample, type LatencyCounts } from './latency-histogram.ts';
+
+/** The finest bucket: one minute. Coarser tiers are rolled up from these (timeline/tiers.ts). */
+export const BUCKET_MS = 60_000;
+const bucketStart = (timeUnixMs: number): number => Math.floor(timeUnixMs / BUCKET_MS) * BUCKET_MS;
+
+/** One minute of one dependency. */
+export interface DependencyBucketDelta {
+  startMs: number;
+  calls: number;
+  errors: number;
+  calleeErrors: number;
+  propagatedErrors: number;
+  traces: number;
+  unconsumed: number;
+  latency: LatencyCounts;
+}
+
+/** One minute in which a component was seen sending spans. */
+export interface ComponentBucketDelta {
+  startMs: number;
+  /** Batches of spans seen from it in that minute. */
+  sightings: number;
+}
+
+/** A service.version seen from a component, and when. */
+export interface VersionSighting {
+  version: string;
+  firstSeenMs: number;
+  lastSeenMs: number;
+}
 
 export interface ComponentDelta {
   name: string;
@@ -18,6 +49,10 @@ export interface ComponentDelta {
   lastSeenMs: number;
   /** Seen starting a workflow (a root span naming no caller). */
   entryPoint: boolean;
+  /** Minutes in which it sent spans (empty for a virtual component). */
+  buckets: ComponentBucketDelta[];
+  /** service.version values it reported in this delta. */
+  versionSightings: VersionSighting[];
 }
 
 export interface DependencyDelta {
@@ -42,6 +77,8 @@ export interface DependencyDelta {
   exemplarTraceIds: string[];
   /** Published messages no consumer took (PUBLISH edges only). */
   unconsumed: number;
+  /** The same calls split by the minute they happened in; the totals above are their sum. */
+  buckets: DependencyBucketDelta[];
 }
 
 export interface WorkflowDelta {
@@ -56,6 +93,18 @@ export interface WorkflowDelta {
   unhandled: Array<{ key: string; path: string[]; count: number; exemplarTraceIds: string[] }>;
   exemplarTraceIds: string[];
   lastSeenMs: number;
+  /** The same runs by the minute they started in. */
+  buckets: WorkflowBucketDelta[];
+}
+
+/** One minute of one workflow's runs. */
+export interface WorkflowBucketDelta {
+  startMs: number;
+  runs: number;
+  failedRuns: number;
+  manualRuns: number;
+  /** Unhandled error paths (keyed as in WorkflowDelta.unhandled) and how many runs took each. */
+  unhandled: Array<{ key: string; count: number }>;
 }
 
 export interface GraphDelta {
@@ -70,6 +119,8 @@ export interface GraphAggregatorStats {
   pendingWorkflows: number;
   /** Interactions refused because the pending set was full (Neo4j away too long). */
   droppedInteractions: number;
+  /** Calls and sightings dated beyond the clock-skew tolerance in the future: counted at now. */
+  futureTimesClamped: number;
 }
 
 const MAX_EXEMPLARS = 5;
@@ -83,9 +134,15 @@ const MAX_TRACES_PER_DELTA = 10_000;
  */
 const MAX_HELD_TRACE_IDS = 200_000;
 
-interface PendingDependency extends DependencyDelta {
+interface PendingDependency extends Omit<DependencyDelta, 'buckets'> {
   traceIds: Set<string>;
   errorExemplars: string[];
+  buckets: Map<number, DependencyBucketDelta>;
+}
+
+interface PendingComponent extends Omit<ComponentDelta, 'buckets' | 'versionSightings'> {
+  buckets: Map<number, ComponentBucketDelta>;
+  versionSightings: Map<string, VersionSighting>;
 }
 
 export function createGraphAggregator(options: {
@@ -93,8 +150,22 @@ export function createGraphAggregator(options: {
   maxComponents: number;
   /** Called when a dependency never seen before starts pending (so it can be written sooner). */
   onNewDependency?: () => void;
+  /** For clamping times from the future (epoch ms); defaults to Date.now. */
+  clock?: () => number;
+  /** How far ahead of the clock a span may be dated before it counts as skewed (default 5 min). */
+  maxClockSkewMs?: number;
 }) {
-  let components = new Map<string, ComponentDelta>();
+  const clock = options.clock ?? Date.now;
+  const maxSkewMs = options.maxClockSkewMs ?? 300_000;
+  let futureTimesClamped = 0;
+  /** A time as it is bucketed: spans from beyond the skew tolerance are counted now (and counted as such). */
+  function clamp(timeUnixMs: number): number {
+    const now = clock();
+    if (timeUnixMs <= now + maxSkewMs) return timeUnixMs;
+    futureTimesClamped++;
+    return now;
+  }
+  let components = new Map<string, PendingComponent>();
   let dependencies = new Map<string, PendingDependency>();
   // Every dependency key this aggregator has handed out, bounded like the pending set: past the
   // bound new edges simply wait for the regular flush.
@@ -108,7 +179,7 @@ export function createGraphAggregator(options: {
     let w = workflows.get(key);
     if (!w) {
       if (workflows.size >= options.maxDependencies) return undefined;
-      w = { key, entry, operation, runs: 0, failedRuns: 0, manualRuns: 0, unhandled: [], exemplarTraceIds: [], lastSeenMs: timeUnixMs };
+      w = { key, entry, operation, runs: 0, failedRuns: 0, manualRuns: 0, unhandled: [], exemplarTraceIds: [], lastSeenMs: timeUnixMs, buckets: [] };
       workflows.set(key, w);
     }
     w.lastSeenMs = Math.max(w.lastSeenMs, timeUnixMs);
@@ -130,7 +201,10 @@ export function createGraphAggregator(options: {
     let c = components.get(ref.name);
     if (!c) {
       if (components.size >= options.maxComponents) return false;
-      c = { name: ref.name, kind: ref.kind, virtual: ref.virtual, namespace: undefined, environment: undefined, versions: [], firstSeenMs: timeUnixMs, lastSeenMs: timeUnixMs, entryPoint: false };
+      c = {
+        name: ref.name, kind: ref.kind, virtual: ref.virtual, namespace: undefined, environment: undefined, versions: [], firstSeenMs: timeUnixMs, lastSeenMs: timeUnixMs,
+        entryPoint: false, buckets: new Map(), versionSightings: new Map(),
+      };
       components.set(ref.name, c);
     }
     // A component seen emitting spans is real, whatever its callers guessed it was.
@@ -145,8 +219,29 @@ export function createGraphAggregator(options: {
       c.namespace = extra.namespace ?? c.namespace;
       c.environment = extra.environment ?? c.environment;
       if (extra.version && !c.versions.includes(extra.version) && c.versions.length < MAX_VERSIONS) c.versions.push(extra.version);
+      const start = bucketStart(timeUnixMs);
+      const bucket = c.buckets.get(start);
+      if (bucket) bucket.sightings++;
+      else c.buckets.set(start, { startMs: start, sightings: 1 });
+      if (extra.version) {
+        const seen = c.versionSightings.get(extra.version);
+        if (seen) {
+          seen.firstSeenMs = Math.min(seen.firstSeenMs, timeUnixMs);
+          seen.lastSeenMs = Math.max(seen.lastSeenMs, timeUnixMs);
+        } else if (c.versionSightings.size < MAX_VERSIONS) c.versionSightings.set(extra.version, { version: extra.version, firstSeenMs: timeUnixMs, lastSeenMs: timeUnixMs });
+      }
     }
     return true;
+  }
+
+  function bucketOf(d: PendingDependency, timeUnixMs: number): DependencyBucketDelta {
+    const start = bucketStart(timeUnixMs);
+    let b = d.buckets.get(start);
+    if (!b) {
+      b = { startMs: start, calls: 0, errors: 0, calleeErrors: 0, propagatedErrors: 0, traces: 0, unconsumed: 0, latency: [] };
+      d.buckets.set(start, b);
+    }
+    return b;
   }
 
   function dependencyFor(i: { from: string; to: string; kind: DependencyKind; protocol: string }, timeUnixMs: number): PendingDependency | undefined {
@@ -158,7 +253,7 @@ export function createGraphAggregator(options: {
         from: i.from, to: i.to, kind: i.kind, protocol: i.protocol, operation: undefined,
         calls: 0, errors: 0, calleeErrors: 0, propagatedErrors: 0, traces: 0, latency: [],
         firstSeenMs: timeUnixMs, lastSeenMs: timeUnixMs, exemplarTraceIds: [], unconsumed: 0,
-        traceIds: new Set(), errorExemplars: [],
+        traceIds: new Set(), errorExemplars: [], buckets: new Map(),
       };
       dependencies.set(key, d);
       if (!everSeen.has(key) && everSeen.size < options.maxDependencies) {
@@ -177,66 +272,102 @@ export function createGraphAggregator(options: {
 
   return {
     addSighting(sighting: ComponentSighting): void {
-      noteComponent(sighting, sighting.timeUnixMs, sighting);
+      noteComponent(sighting, clamp(sighting.timeUnixMs), sighting);
     },
 
     addInteraction(i: Interaction): void {
-      const d = dependencyFor({ from: i.from.name, to: i.to.name, kind: i.kind, protocol: i.protocol }, i.timeUnixMs);
-      if (!d || !noteComponent(i.from, i.timeUnixMs) || !noteComponent(i.to, i.timeUnixMs)) {
+      const at = clamp(i.timeUnixMs);
+      const d = dependencyFor({ from: i.from.name, to: i.to.name, kind: i.kind, protocol: i.protocol }, at);
+      if (!d || !noteComponent(i.from, at) || !noteComponent(i.to, at)) {
         droppedInteractions++;
         return;
       }
+      const b = bucketOf(d, at);
       d.calls++;
+      b.calls++;
       const failed = i.calleeError || i.callerError === true;
-      if (failed) d.errors++;
+      if (failed) {
+        d.errors++;
+        b.errors++;
+      }
       if (i.callerError !== undefined && i.calleeError) {
         d.calleeErrors++;
-        if (i.callerError) d.propagatedErrors++;
+        b.calleeErrors++;
+        if (i.callerError) {
+          d.propagatedErrors++;
+          b.propagatedErrors++;
+        }
       }
+      // A trace is counted in the minute its first call on this edge (in this delta) happened.
       if (d.traceIds.size < MAX_TRACES_PER_DELTA && heldTraceIds < MAX_HELD_TRACE_IDS) {
         if (!d.traceIds.has(i.traceId)) {
           d.traceIds.add(i.traceId);
           heldTraceIds++;
           d.traces++;
+          b.traces++;
         }
-      } else d.traces++;
+      } else {
+        d.traces++;
+        b.traces++;
+      }
       addSample(d.latency, i.durationMs);
-      d.firstSeenMs = Math.min(d.firstSeenMs, i.timeUnixMs);
-      d.lastSeenMs = Math.max(d.lastSeenMs, i.timeUnixMs);
+      addSample(b.latency, i.durationMs);
+      d.firstSeenMs = Math.min(d.firstSeenMs, at);
+      d.lastSeenMs = Math.max(d.lastSeenMs, at);
       if (i.operation) d.operation = i.operation;
       remember(failed ? d.errorExemplars : d.exemplarTraceIds, i.traceId);
     },
 
     /** A message published on this edge was never consumed (see SpanInference.onUnconsumedMessage). */
     addUnconsumed(publish: Interaction): void {
-      const d = dependencyFor({ from: publish.from.name, to: publish.to.name, kind: publish.kind, protocol: publish.protocol }, publish.timeUnixMs);
-      if (!d || !noteComponent(publish.from, publish.timeUnixMs) || !noteComponent(publish.to, publish.timeUnixMs)) {
+      const at = clamp(publish.timeUnixMs);
+      const d = dependencyFor({ from: publish.from.name, to: publish.to.name, kind: publish.kind, protocol: publish.protocol }, at);
+      if (!d || !noteComponent(publish.from, at) || !noteComponent(publish.to, at)) {
         droppedInteractions++;
         return;
       }
       d.unconsumed++;
+      bucketOf(d, at).unconsumed++;
     },
 
     addWorkflowRun(run: WorkflowRun): void {
-      const w = workflowFor(run.entry, run.operation, run.timeUnixMs);
+      const at = clamp(run.timeUnixMs);
+      const w = workflowFor(run.entry, run.operation, at);
       if (!w) {
         droppedInteractions++;
         return;
       }
+      const start = bucketStart(at);
+      let b = w.buckets.find((x) => x.startMs === start);
+      if (!b) w.buckets.push((b = { startMs: start, runs: 0, failedRuns: 0, manualRuns: 0, unhandled: [] }));
       w.runs++;
-      if (run.failed) w.failedRuns++;
-      if (run.manual) w.manualRuns++;
+      b.runs++;
+      if (run.failed) {
+        w.failedRuns++;
+        b.failedRuns++;
+      }
+      if (run.manual) {
+        w.manualRuns++;
+        b.manualRuns++;
+      }
       if (run.failed || run.manual) remember(w.exemplarTraceIds, run.traceId);
-      if (run.unhandledErrorPath) addUnhandled(w, run.unhandledErrorPath, 1, [run.traceId]);
+      if (run.unhandledErrorPath) {
+        addUnhandled(w, run.unhandledErrorPath, 1, [run.traceId]);
+        const key = run.unhandledErrorPath.join(' > ');
+        const u = b.unhandled.find((x) => x.key === key);
+        if (u) u.count++;
+        else b.unhandled.push({ key, count: 1 });
+      }
     },
 
     /** Takes everything gathered since the last drain. */
     drain(): GraphDelta {
       const delta: GraphDelta = {
-        components: [...components.values()],
-        dependencies: [...dependencies.values()].map(({ traceIds: _t, errorExemplars, ...d }) => ({
+        components: [...components.values()].map((c) => ({ ...c, buckets: [...c.buckets.values()], versionSightings: [...c.versionSightings.values()] })),
+        dependencies: [...dependencies.values()].map(({ traceIds: _t, errorExemplars, buckets, ...d }) => ({
           ...d,
           exemplarTraceIds: [...errorExemplars, ...d.exemplarTraceIds].slice(0, MAX_EXEMPLARS),
+          buckets: [...buckets.values()],
         })),
         workflows: [...workflows.values()],
       };
@@ -247,52 +378,8 @@ export function createGraphAggregator(options: {
       return delta;
     },
 
-    /** Merges back a drained delta whose write failed, so the next flush carries it. */
-    restore(delta: GraphDelta): void {
-      for (const c of delta.components) {
-        noteComponent(c, c.firstSeenMs);
-        const pending = components.get(c.name);
-        if (!pending) continue;
-        pending.lastSeenMs = Math.max(pending.lastSeenMs, c.lastSeenMs);
-        pending.namespace ??= c.namespace;
-        pending.environment ??= c.environment;
-        if (c.entryPoint) pending.entryPoint = true;
-        for (const v of c.versions) if (!pending.versions.includes(v)) pending.versions.push(v);
-      }
-      for (const r of delta.dependencies) {
-        const d = dependencyFor(r, r.firstSeenMs);
-        if (!d) {
-          droppedInteractions += r.calls;
-          continue;
-        }
-        d.calls += r.calls;
-        d.errors += r.errors;
-        d.calleeErrors += r.calleeErrors;
-        d.propagatedErrors += r.propagatedErrors;
-        d.traces += r.traces;
-        d.unconsumed += r.unconsumed;
-        mergeCounts(d.latency, r.latency);
-        d.firstSeenMs = Math.min(d.firstSeenMs, r.firstSeenMs);
-        d.lastSeenMs = Math.max(d.lastSeenMs, r.lastSeenMs);
-        d.operation ??= r.operation;
-        for (const t of r.exemplarTraceIds) if (d.exemplarTraceIds.length < MAX_EXEMPLARS && !d.exemplarTraceIds.includes(t)) d.exemplarTraceIds.push(t);
-      }
-      for (const r of delta.workflows) {
-        const w = workflowFor(r.entry, r.operation, r.lastSeenMs);
-        if (!w) {
-          droppedInteractions += r.runs;
-          continue;
-        }
-        w.runs += r.runs;
-        w.failedRuns += r.failedRuns;
-        w.manualRuns += r.manualRuns;
-        for (const t of r.exemplarTraceIds) remember(w.exemplarTraceIds, t);
-        for (const u of r.unhandled) addUnhandled(w, u.path, u.count, u.exemplarTraceIds);
-      }
-    },
-
     stats(): GraphAggregatorStats {
-      return { pendingComponents: components.size, pendingDependencies: dependencies.size, pendingWorkflows: workflows.size, droppedInteractions };
+      return { pendingComponents: components.size, pendingDependencies: dependencies.size, pendingWorkflows: workflows.size, droppedInteractions, futureTimesClamped };
     },
   };
 }

@@ -10,21 +10,22 @@ const call = (from: string, to: string): Interaction => ({
 
 /** A writer that records deltas and can be told to fail, as Neo4j does while it is away. */
 function recordingWriter() {
-  const written: GraphDelta[] = [];
+  const written: Array<{ seq: number; delta: GraphDelta }> = [];
   let failing = false;
   return {
     written,
     fail: (value: boolean) => { failing = value; },
-    async write(delta: GraphDelta) {
+    async write(delta: GraphDelta, seq: number) {
       if (failing) throw new Error('Neo4j unavailable');
-      written.push(delta);
+      written.push({ seq, delta });
+      return true;
     },
     async warmUp() {},
   };
 }
 
 describe('flush loop', () => {
-  it('keeps a failed delta and writes it, merged with later traffic, once writes succeed', async () => {
+  it('keeps a failed delta and writes it as it was, then later traffic, once writes succeed', async () => {
     const aggregator = createGraphAggregator({ maxDependencies: 100, maxComponents: 100 });
     const writer = recordingWriter();
     const loop = createFlushLoop({ aggregator, writer, flushMs: 60_000, log: () => {} });
@@ -34,10 +35,33 @@ describe('flush loop', () => {
     expect(loop.stats()).toMatchObject({ degraded: true, failedFlushes: 1 });
     aggregator.addInteraction(call('a', 'b'));
     writer.fail(false);
+    await loop.flush(); // the failed delta, with the seq it first had
+    await loop.flush(); // then what came meanwhile
+    expect(writer.written.map((w) => [w.seq, w.delta.dependencies.map((d) => [d.from, d.to, d.calls])])).toEqual([[1, [['a', 'b', 1]]], [2, [['a', 'b', 1]]]]);
+    expect(loop.stats()).toMatchObject({ degraded: false, flushes: 2 });
+  });
+
+  it('retries a delta whose commit was lost under the same seq, so the writer can skip it', async () => {
+    const aggregator = createGraphAggregator({ maxDependencies: 100, maxComponents: 100 });
+    const applied = new Set<number>();
+    let loseAnswer = true;
+    const writer = {
+      async write(_delta: GraphDelta, seq: number) {
+        if (applied.has(seq)) return false;
+        applied.add(seq);
+        if (loseAnswer) throw new Error('connection reset after commit');
+        return true;
+      },
+      async warmUp() {},
+    };
+    const after: GraphDelta[] = [];
+    const loop = createFlushLoop({ aggregator, writer, flushMs: 60_000, log: () => {}, afterFlush: (d) => { after.push(d); } });
+    aggregator.addInteraction(call('a', 'b'));
+    await expect(loop.flush()).rejects.toThrow(/reset/);
+    loseAnswer = false;
     await loop.flush();
-    expect(writer.written).toHaveLength(1);
-    expect(writer.written[0]!.dependencies.map((d) => [d.from, d.to, d.calls])).toEqual([['a', 'b', 2]]);
-    expect(loop.stats()).toMatchObject({ degraded: false, flushes: 1 });
+    expect([...applied]).toEqual([1]);
+    expect(after).toHaveLength(1); // the read model hears of it once
   });
 
   it('writes a dependency never seen before within tens of milliseconds, not a whole interval later', async () => {

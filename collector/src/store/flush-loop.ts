@@ -1,6 +1,8 @@
-// Moves aggregated deltas into Neo4j on a timer (ORRERY_FLUSH_MS). A failed write is merged
-// back into the aggregator and retried with backoff: while Neo4j is away, accepted data waits
-// in memory bounded by the number of distinct edges, and nothing is lost when it returns.
+// Moves aggregated deltas into Neo4j on a timer (ORRERY_FLUSH_MS). A failed write is kept as it
+// is, with its sequence number, and retried with backoff before anything newer is drained: if
+// the failed attempt committed after all (its answer was lost), the writer sees the seq already
+// recorded and skips it, so nothing is counted twice. While Neo4j is away new traffic waits in the
+// aggregator, bounded by the number of distinct edges, and nothing is lost when it returns.
 import type { GraphAggregator, GraphDelta } from '../aggregate/graph-aggregator.ts';
 import type { GraphWriter } from './graph-writer.ts';
 
@@ -34,16 +36,24 @@ export function createFlushLoop(options: FlushLoopOptions) {
   let running: Promise<void> | undefined;
   let stopped = false;
   let consecutiveFailures = 0;
+  let nextSeq = 1;
+  /** A delta whose write failed, retried as it is before anything newer. */
+  let retry: { seq: number; delta: GraphDelta } | undefined;
 
   async function flushOnce(): Promise<void> {
     options.beforeFlush?.();
-    const delta = options.aggregator.drain();
-    if (delta.components.length === 0 && delta.dependencies.length === 0 && delta.workflows.length === 0) return;
+    if (!retry) {
+      const delta = options.aggregator.drain();
+      if (delta.components.length === 0 && delta.dependencies.length === 0 && delta.workflows.length === 0) return;
+      retry = { seq: nextSeq++, delta };
+    }
+    const { seq, delta } = retry;
     const started = performance.now();
     try {
-      await options.writer.write(delta);
+      const written = await options.writer.write(delta, seq);
+      if (!written) options.log(`delta ${seq} was already in Neo4j (an earlier attempt committed): not written twice`);
+      retry = undefined;
     } catch (error) {
-      options.aggregator.restore(delta);
       stats.failedFlushes++;
       consecutiveFailures++;
       stats.degraded = true;
@@ -59,6 +69,7 @@ export function createFlushLoop(options: FlushLoopOptions) {
     stats.componentsWritten += delta.components.length;
     stats.dependenciesWritten += delta.dependencies.length;
     stats.lastFlushMs = performance.now() - started;
+    // A skipped delta was applied by the earlier attempt; the read model still needs it once.
     if (stats.lastFlushMs > 5 * options.flushMs) {
       options.log(`slow write: ${delta.dependencies.length} dependencies took ${Math.round(stats.lastFlushMs)} ms (flush interval ${options.flushMs} ms)`);
     }

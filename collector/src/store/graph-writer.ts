@@ -2,8 +2,15 @@
 // separate UNWIND statements (no Eager operator), in one transaction so a delta lands whole or
 // not at all. Every update is an addition, a min/max or a union, so collectors writing the
 // same edge in any order converge to the same totals.
-import type { Driver, ManagedTransaction } from 'neo4j-driver';
-import type { GraphDelta } from '../aggregate/graph-aggregator.ts';
+//
+// Each transaction first records (collector, seq) in the collector's WriterLog node; a delta
+// whose seq is not newer than the one recorded was already written (the commit succeeded but its
+// answer was lost) and is skipped whole. So a retried delta is never counted twice.
+//
+// Time buckets (DESIGN.md §7) are (:Bucket) nodes, one per dependency per minute, rolled up into
+// hour and day buckets as they age (rollup.ts); see timeline/README.md for why nodes.
+import neo4j, { type Driver, type ManagedTransaction } from 'neo4j-driver';
+import { BUCKET_MS, type GraphDelta } from '../aggregate/graph-aggregator.ts';
 import { quantileMs } from '../aggregate/latency-histogram.ts';
 
 const MERGE_COMPONENTS = `
@@ -72,6 +79,50 @@ SET e.count = e.count + toInteger(u.count),
     e.exemplarTraceIds = (u.exemplarTraceIds + [t IN e.exemplarTraceIds WHERE NOT t IN u.exemplarTraceIds])[0..5]
 MERGE (f)-[:UNHANDLED]->(e)`;
 
+/** Claims this delta's seq for its collector; `applied` is true when an earlier try already committed it. */
+const CLAIM_SEQ = `
+MERGE (w:WriterLog {collector: $collector})
+  ON CREATE SET w.seq = -1
+WITH w, w.seq >= $seq AS applied
+SET w.seq = CASE WHEN applied THEN w.seq ELSE $seq END, w.at = timestamp()
+RETURN applied`;
+
+// Dependency buckets carry the edge's endpoints too, so the read model and roll-up need no join.
+const MERGE_BUCKETS = `
+UNWIND $rows AS b
+MERGE (n:Bucket {key: b.key})
+  ON CREATE SET n.from = b.from, n.to = b.to, n.kind = b.kind, n.protocol = b.protocol, n.res = b.res, n.start = b.start,
+                n.calls = 0, n.errors = 0, n.calleeErrors = 0, n.propagatedErrors = 0, n.traces = 0, n.unconsumed = 0, n.latency = []
+SET n.calls = n.calls + b.calls, n.errors = n.errors + b.errors, n.calleeErrors = n.calleeErrors + b.calleeErrors,
+    n.propagatedErrors = n.propagatedErrors + b.propagatedErrors, n.traces = n.traces + b.traces, n.unconsumed = n.unconsumed + b.unconsumed,
+    n.latency = [i IN range(0, CASE WHEN size(n.latency) > size(b.latency) THEN size(n.latency) ELSE size(b.latency) END - 1)
+                 | coalesce(n.latency[i], 0) + coalesce(b.latency[i], 0)]`;
+
+const MERGE_COMPONENT_BUCKETS = `
+UNWIND $rows AS b
+MERGE (n:ComponentBucket {key: b.key})
+  ON CREATE SET n.component = b.component, n.res = b.res, n.start = b.start, n.sightings = 0
+SET n.sightings = n.sightings + b.sightings`;
+
+const MERGE_VERSIONS = `
+UNWIND $rows AS v
+MERGE (n:ComponentVersion {key: v.key})
+  ON CREATE SET n.component = v.component, n.version = v.version, n.firstSeen = v.firstSeenMs, n.lastSeen = v.lastSeenMs
+SET n.firstSeen = CASE WHEN v.firstSeenMs < n.firstSeen THEN v.firstSeenMs ELSE n.firstSeen END,
+    n.lastSeen = CASE WHEN v.lastSeenMs > n.lastSeen THEN v.lastSeenMs ELSE n.lastSeen END`;
+
+const MERGE_WORKFLOW_BUCKETS = `
+UNWIND $rows AS b
+MERGE (n:WorkflowBucket {key: b.key})
+  ON CREATE SET n.workflow = b.workflow, n.res = b.res, n.start = b.start, n.runs = 0, n.failedRuns = 0, n.manualRuns = 0
+SET n.runs = n.runs + b.runs, n.failedRuns = n.failedRuns + b.failedRuns, n.manualRuns = n.manualRuns + b.manualRuns`;
+
+const MERGE_UNHANDLED_BUCKETS = `
+UNWIND $rows AS b
+MERGE (n:UnhandledBucket {key: b.key})
+  ON CREATE SET n.workflow = b.workflow, n.path = b.path, n.res = b.res, n.start = b.start, n.count = 0
+SET n.count = n.count + b.count`;
+
 const CHUNK = 5000;
 
 function chunks<T>(rows: T[]): T[][] {
@@ -81,7 +132,12 @@ function chunks<T>(rows: T[]): T[][] {
 }
 
 export interface GraphWriter {
-  write(delta: GraphDelta): Promise<void>;
+  /**
+   * Writes a delta once: `seq` increases with every new delta of this collector, and a delta
+   * retried with the seq it first had is skipped when its earlier attempt committed after all.
+   * Resolves false when it was skipped so.
+   */
+  write(delta: GraphDelta, seq: number): Promise<boolean>;
   /**
    * Has Neo4j plan every statement once with no rows. A cold JVM takes seconds to plan these;
    * done at start, the first real flush is as fresh as every later one.
@@ -89,25 +145,69 @@ export interface GraphWriter {
   warmUp(): Promise<void>;
 }
 
-export function createGraphWriter(driver: Driver, database: string): GraphWriter {
+/** One bucket's key: the edge and the bucket, in a form no component name can forge. */
+export function bucketKey(from: string, to: string, kind: string, protocol: string, res: number, start: number): string {
+  return JSON.stringify([from, to, kind, protocol, res, start]);
+}
+
+export function bucketRows(delta: GraphDelta) {
+  const dependencies = delta.dependencies.flatMap((d) =>
+    d.buckets.map((b) => ({
+      key: bucketKey(d.from, d.to, d.kind, d.protocol, BUCKET_MS, b.startMs), from: d.from, to: d.to, kind: d.kind, protocol: d.protocol, res: BUCKET_MS,
+      start: neo4jInt(b.startMs), calls: neo4jInt(b.calls), errors: neo4jInt(b.errors), calleeErrors: neo4jInt(b.calleeErrors),
+      propagatedErrors: neo4jInt(b.propagatedErrors), traces: neo4jInt(b.traces), unconsumed: neo4jInt(b.unconsumed), latency: b.latency.map(neo4jInt),
+    })),
+  );
+  const components = delta.components.flatMap((c) =>
+    c.buckets.map((b) => ({ key: JSON.stringify([c.name, BUCKET_MS, b.startMs]), component: c.name, res: BUCKET_MS, start: neo4jInt(b.startMs), sightings: neo4jInt(b.sightings) })),
+  );
+  const versions = delta.components.flatMap((c) =>
+    c.versionSightings.map((v) => ({ key: JSON.stringify([c.name, v.version]), component: c.name, version: v.version, firstSeenMs: neo4jInt(v.firstSeenMs), lastSeenMs: neo4jInt(v.lastSeenMs) })),
+  );
+  const workflows = delta.workflows.flatMap((w) =>
+    w.buckets.map((b) => ({
+      key: JSON.stringify([w.key, BUCKET_MS, b.startMs]), workflow: w.key, res: BUCKET_MS, start: neo4jInt(b.startMs),
+      runs: neo4jInt(b.runs), failedRuns: neo4jInt(b.failedRuns), manualRuns: neo4jInt(b.manualRuns),
+    })),
+  );
+  const unhandled = delta.workflows.flatMap((w) =>
+    w.buckets.flatMap((b) =>
+      b.unhandled.map((u) => ({ key: JSON.stringify([w.key, u.key, BUCKET_MS, b.startMs]), workflow: w.key, path: u.key, res: BUCKET_MS, start: neo4jInt(b.startMs), count: neo4jInt(u.count) })),
+    ),
+  );
+  return { dependencies, components, versions, workflows, unhandled };
+}
+
+// Integers go to Neo4j as integers (so sums stay exact and comparisons typed), not as floats.
+const neo4jInt = (value: number) => neo4j.int(Math.round(value));
+
+export function createGraphWriter(driver: Driver, database: string, collectorId: string): GraphWriter {
   return {
     async warmUp() {
       const session = driver.session({ database });
       try {
         await session.executeWrite(async (tx: ManagedTransaction) => {
-          for (const statement of [MERGE_COMPONENTS, MERGE_DEPENDENCIES, SET_QUANTILES, MERGE_WORKFLOWS]) await tx.run(statement, { rows: [] });
+          await tx.run(CLAIM_SEQ, { collector: `${collectorId}:warm-up`, seq: neo4jInt(0) });
+          for (const statement of [MERGE_COMPONENTS, MERGE_DEPENDENCIES, SET_QUANTILES, MERGE_WORKFLOWS, MERGE_BUCKETS, MERGE_COMPONENT_BUCKETS, MERGE_VERSIONS, MERGE_WORKFLOW_BUCKETS, MERGE_UNHANDLED_BUCKETS]) {
+            await tx.run(statement, { rows: [] });
+          }
+          await tx.run('MATCH (w:WriterLog {collector: $collector}) DELETE w', { collector: `${collectorId}:warm-up` });
         });
       } finally {
         await session.close();
       }
     },
-    async write(delta) {
-      if (delta.components.length === 0 && delta.dependencies.length === 0 && delta.workflows.length === 0) return;
+    async write(delta, seq) {
+      if (delta.components.length === 0 && delta.dependencies.length === 0 && delta.workflows.length === 0) return true;
+      const buckets = bucketRows(delta);
       const session = driver.session({ database });
       try {
-        await session.executeWrite(async (tx: ManagedTransaction) => {
-          for (const rows of chunks(delta.components)) await tx.run(MERGE_COMPONENTS, { rows });
-          for (const rows of chunks(delta.dependencies)) {
+        return await session.executeWrite(async (tx: ManagedTransaction) => {
+          const claim = await tx.run(CLAIM_SEQ, { collector: collectorId, seq: neo4jInt(seq) });
+          if (claim.records[0]?.get('applied') === true) return false;
+          // Buckets travel in their own statements; the lifetime rows leave them out.
+          for (const rows of chunks(delta.components.map(({ buckets: _b, versionSightings: _v, ...c }) => c))) await tx.run(MERGE_COMPONENTS, { rows });
+          for (const rows of chunks(delta.dependencies.map(({ buckets: _b, ...d }) => d))) {
             const result = await tx.run(MERGE_DEPENDENCIES, { rows });
             const quantiles = result.records.map((record) => {
               const latency = record.get('latency') as number[];
@@ -115,7 +215,13 @@ export function createGraphWriter(driver: Driver, database: string): GraphWriter
             });
             await tx.run(SET_QUANTILES, { rows: quantiles });
           }
-          for (const rows of chunks(delta.workflows)) await tx.run(MERGE_WORKFLOWS, { rows });
+          for (const rows of chunks(delta.workflows.map(({ buckets: _b, ...w }) => w))) await tx.run(MERGE_WORKFLOWS, { rows });
+          for (const rows of chunks(buckets.dependencies)) await tx.run(MERGE_BUCKETS, { rows });
+          for (const rows of chunks(buckets.components)) await tx.run(MERGE_COMPONENT_BUCKETS, { rows });
+          for (const rows of chunks(buckets.versions)) await tx.run(MERGE_VERSIONS, { rows });
+          for (const rows of chunks(buckets.workflows)) await tx.run(MERGE_WORKFLOW_BUCKETS, { rows });
+          for (const rows of chunks(buckets.unhandled)) await tx.run(MERGE_UNHANDLED_BUCKETS, { rows });
+          return true;
         });
       } finally {
         await session.close();

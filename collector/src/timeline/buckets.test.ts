@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { addBucket, dense, newWindowSum, resetWindowSum, rollUp, sparse, sumWindow, windowQuantileMs, type Bucket } from './buckets.ts';
+import { DAY_MS, HOUR_MS, MINUTE_MS, rollupPlan, tiersFor } from './tiers.ts';
+
+const bucket = (startMs: number, calls: number, latency: number[] = [], resMs = MINUTE_MS): Bucket => ({
+  startMs, resMs, calls, errors: calls > 1 ? 1 : 0, calleeErrors: 0, propagatedErrors: 0, traces: calls, unconsumed: 0, latency: sparse(latency),
+});
+
+describe('time buckets', () => {
+  it('keeps histograms sparse and merges buckets of one minute, in start order', () => {
+    expect(sparse([0, 0, 3, 0, 1])).toEqual([2, 3, 4, 1]);
+    expect(dense([2, 3, 4, 1])).toEqual([0, 0, 3, 0, 1]);
+    const series: Bucket[] = [];
+    addBucket(series, bucket(2 * MINUTE_MS, 1, [0, 1]));
+    addBucket(series, bucket(0, 2, [1]));
+    addBucket(series, bucket(2 * MINUTE_MS, 2, [0, 2, 1]));
+    expect(series.map((b) => [b.startMs / MINUTE_MS, b.calls, dense(b.latency)])).toEqual([[0, 2, [1]], [2, 3, [0, 3, 1]]]);
+  });
+
+  it('sums the buckets starting inside a window, with quantiles from the merged histogram', () => {
+    const series: Bucket[] = [];
+    for (let m = 0; m < 10; m++) addBucket(series, bucket(m * MINUTE_MS, 1, m < 9 ? [0, 0, 0, 1] : [...Array(40).fill(0), 1]));
+    const sum = newWindowSum();
+    sumWindow(series, 5 * MINUTE_MS, 10 * MINUTE_MS, sum);
+    expect([sum.calls, sum.resMs]).toEqual([5, MINUTE_MS]);
+    expect(windowQuantileMs(sum, 0.5)).toBeLessThan(windowQuantileMs(sum, 0.99)!);
+    resetWindowSum(sum);
+    sumWindow(series, 0, 2 * MINUTE_MS, sum);
+    expect(sum.calls).toBe(2);
+    expect(Array.from(sum.latency).reduce((a, b) => a + b, 0)).toBe(2); // the scratch was cleared
+  });
+
+  it('rolls minutes older than a day into hours and hours older than 30 days into days, and drops past the retention', () => {
+    const now = 100 * DAY_MS + 30 * MINUTE_MS;
+    const plan = rollupPlan(now, tiersFor(90 * DAY_MS));
+    const series: Bucket[] = [];
+    addBucket(series, bucket(now - 2 * DAY_MS, 1)); // -> its hour
+    addBucket(series, bucket(now - 2 * DAY_MS + MINUTE_MS, 2)); // same hour
+    addBucket(series, bucket(now - 10 * MINUTE_MS, 4)); // stays a minute
+    addBucket(series, bucket(now - 40 * DAY_MS, 8, [], HOUR_MS)); // -> its day
+    addBucket(series, bucket(now - 91 * DAY_MS, 16, [], DAY_MS)); // dropped
+    const rolled = rollUp(series, plan);
+    expect(rolled.map((b) => [b.resMs, b.calls])).toEqual([[DAY_MS, 8], [HOUR_MS, 3], [MINUTE_MS, 4]]);
+    expect(rollUp(rolled, plan)).toBe(rolled); // nothing left to do: the same array
+  });
+});

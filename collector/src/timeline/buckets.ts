@@ -1,0 +1,163 @@
+// One series of time buckets (a dependency's or a component's), kept sorted by start, with
+// latency histograms stored sparse ([bin, count, bin, count, ...]): a minute of one edge touches a
+// handful of the 191 bins, so dense lists would be most of the read model's memory. Pure.
+import { HISTOGRAM_BUCKETS, quantileMs } from '../aggregate/latency-histogram.ts';
+import { rolledStart, type RollupPlan } from './tiers.ts';
+
+export interface Counts {
+  calls: number;
+  errors: number;
+  calleeErrors: number;
+  propagatedErrors: number;
+  traces: number;
+  unconsumed: number;
+}
+
+export interface Bucket extends Counts {
+  startMs: number;
+  resMs: number;
+  /** Sparse histogram: bin indexes ascending, each followed by its count. */
+  latency: number[];
+}
+
+export const zeroCounts = (): Counts => ({ calls: 0, errors: 0, calleeErrors: 0, propagatedErrors: 0, traces: 0, unconsumed: 0 });
+
+export function addCounts(into: Counts, from: Counts): void {
+  into.calls += from.calls;
+  into.errors += from.errors;
+  into.calleeErrors += from.calleeErrors;
+  into.propagatedErrors += from.propagatedErrors;
+  into.traces += from.traces;
+  into.unconsumed += from.unconsumed;
+}
+
+/** Dense counts per bin (as the aggregator and Neo4j keep them) to sparse pairs. */
+export function sparse(dense: readonly number[]): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < dense.length; i++) if (dense[i]) out.push(i, dense[i]!);
+  return out;
+}
+
+/** Sparse pairs back to dense counts, trimmed after the last non-empty bin. */
+export function dense(pairs: readonly number[]): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < pairs.length; i += 2) {
+    while (out.length < pairs[i]!) out.push(0);
+    out[pairs[i]!] = pairs[i + 1]!;
+  }
+  return out;
+}
+
+function mergeSparse(a: readonly number[], b: readonly number[]): number[] {
+  const out: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    if (j >= b.length || (i < a.length && a[i]! < b[j]!)) {
+      out.push(a[i]!, a[i + 1]!);
+      i += 2;
+    } else if (i >= a.length || b[j]! < a[i]!) {
+      out.push(b[j]!, b[j + 1]!);
+      j += 2;
+    } else {
+      out.push(a[i]!, a[i + 1]! + b[j + 1]!);
+      i += 2;
+      j += 2;
+    }
+  }
+  return out;
+}
+
+/** Adds a bucket into the series: merged with the one of the same start and resolution, or inserted in order. */
+export function addBucket(series: Bucket[], b: Bucket): void {
+  let lo = 0;
+  let hi = series.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    const m = series[mid]!;
+    if (m.startMs < b.startMs || (m.startMs === b.startMs && m.resMs < b.resMs)) lo = mid + 1;
+    else hi = mid;
+  }
+  const at = series[lo];
+  if (at && at.startMs === b.startMs && at.resMs === b.resMs) {
+    addCounts(at, b);
+    at.latency = mergeSparse(at.latency, b.latency);
+  } else series.splice(lo, 0, { ...b, latency: [...b.latency] });
+}
+
+/** The series after roll-up and retention: old minutes summed into hours, old hours into days, expired dropped. */
+export function rollUp(series: Bucket[], plan: RollupPlan): Bucket[] {
+  if (!needsChange(series, plan)) return series;
+  const out: Bucket[] = [];
+  for (const b of series) {
+    const target = rolledStart(b.startMs, b.resMs, plan);
+    if (target.startMs + target.resMs <= plan.dropBefore) continue;
+    addBucket(out, { ...b, startMs: target.startMs, resMs: target.resMs });
+  }
+  return out;
+}
+
+function needsChange(series: readonly Bucket[], plan: RollupPlan): boolean {
+  for (const b of series) {
+    if (b.startMs + b.resMs <= plan.dropBefore) return true;
+    if (rolledStart(b.startMs, b.resMs, plan).resMs !== b.resMs) return true;
+    // Sorted by start: from here on every bucket is younger than any cutoff.
+    if (b.startMs >= plan.minutesBefore) return false;
+  }
+  return false;
+}
+
+/** What a window sums to. */
+export interface WindowSum extends Counts {
+  /** Dense scratch histogram of the window (reused by the caller between edges). */
+  latency: Uint32Array;
+  /** Bins touched, so the scratch can be cleared cheaply. */
+  touched: number[];
+  /** Coarsest bucket summed (the window's effective resolution). */
+  resMs: number;
+}
+
+export function newWindowSum(): WindowSum {
+  return { ...zeroCounts(), latency: new Uint32Array(HISTOGRAM_BUCKETS), touched: [], resMs: 0 };
+}
+
+export function resetWindowSum(sum: WindowSum): void {
+  sum.calls = sum.errors = sum.calleeErrors = sum.propagatedErrors = sum.traces = sum.unconsumed = 0;
+  for (const bin of sum.touched) sum.latency[bin] = 0;
+  sum.touched.length = 0;
+  sum.resMs = 0;
+}
+
+/**
+ * Adds the buckets starting in [fromMs, toMs) into `sum`. A window is summed from the buckets
+ * that start inside it: exact at minute resolution; a window reaching into rolled-up time is
+ * summed by whole hours or days (the resolution the answer reports).
+ */
+export function sumWindow(series: readonly Bucket[], fromMs: number, toMs: number, sum: WindowSum): void {
+  let lo = 0;
+  let hi = series.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (series[mid]!.startMs < fromMs) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let i = lo; i < series.length; i++) {
+    const b = series[i]!;
+    if (b.startMs >= toMs) break;
+    addCounts(sum, b);
+    if (b.resMs > sum.resMs) sum.resMs = b.resMs;
+    const lat = b.latency;
+    for (let k = 0; k < lat.length; k += 2) {
+      const bin = lat[k]!;
+      if (sum.latency[bin] === 0) sum.touched.push(bin);
+      sum.latency[bin]! += lat[k + 1]!;
+    }
+  }
+}
+
+/** The q-quantile of a window's latency, ms. */
+export function windowQuantileMs(sum: WindowSum, q: number): number | undefined {
+  if (sum.touched.length === 0) return undefined;
+  const top = Math.max(...sum.touched);
+  return quantileMs(Array.from(sum.latency.subarray(0, top + 1)), q);
+}

@@ -1,0 +1,471 @@
+// The observed graph in memory, with its time buckets: what GraphQL and the detectors read,
+// kept current by the writer (applyDelta after every successful flush) and by the detection
+// loop (applyCatalogView), loaded once from Neo4j at start (store/read-model-loader.ts). Neo4j
+// stays the system of record; this answers a window without re-reading the graph. Pure.
+import type { ComponentDelta, DependencyDelta, GraphDelta, WorkflowDelta } from '../aggregate/graph-aggregator.ts';
+import { mergeCounts, quantileMs } from '../aggregate/latency-histogram.ts';
+import type { ComponentKind, DependencyKind } from '../model/interaction.ts';
+import type { ComponentNode, DependencyEdge, Intent, WorkflowStats } from '../model/graph-snapshot.ts';
+import { addBucket, newWindowSum, resetWindowSum, rollUp, sparse, sumWindow, windowQuantileMs, type Bucket, type Counts, type WindowSum } from './buckets.ts';
+import { MINUTE_MS, rollupPlan, type Tiers } from './tiers.ts';
+import type { ResolvedWindow } from './time-window.ts';
+
+const NO_INTENT: Intent = { tier: undefined, degradable: undefined, maxP95Ms: undefined, maxErrorRate: undefined };
+
+/** Lifetime facts of a component, and the catalog's view of it. */
+export interface ModelComponent {
+  name: string;
+  kind: ComponentKind;
+  virtual: boolean;
+  namespace: string | undefined;
+  environment: string | undefined;
+  versions: string[];
+  entryPoint: boolean;
+  firstSeenMs: number;
+  lastSeenMs: number;
+  documented: boolean;
+  owner: string | undefined;
+  system: string | undefined;
+  intent: Intent;
+  /** Minutes (and rolled-up hours and days) in which it sent spans; `calls` counts sightings. */
+  buckets: Bucket[];
+}
+
+/** Lifetime facts of a dependency and its buckets. */
+export interface ModelEdge extends Counts {
+  key: string;
+  from: string;
+  to: string;
+  kind: DependencyKind;
+  protocol: string;
+  operation: string | undefined;
+  /** Lifetime latency histogram (dense), for `last: all`. */
+  latency: number[];
+  firstSeenMs: number;
+  lastSeenMs: number;
+  exemplarTraceIds: string[];
+  documented: boolean;
+  buckets: Bucket[];
+}
+
+export interface ModelWorkflow {
+  key: string;
+  entry: string;
+  operation: string;
+  runs: number;
+  failedRuns: number;
+  manualRuns: number;
+  unhandled: Map<string, { path: string[]; count: number; exemplarTraceIds: string[] }>;
+  exemplarTraceIds: string[];
+  lastSeenMs: number;
+  /** Runs per bucket: calls = runs, errors = failed runs, unconsumed = manual runs. */
+  buckets: Bucket[];
+  /** Unhandled error paths per bucket (calls = runs that took the path). */
+  unhandledBuckets: Map<string, Bucket[]>;
+}
+
+/** A dependency as a window sees it: the window's metrics, lifetime identity. */
+export interface WindowedEdge extends DependencyEdge {
+  callsPerMinute: number;
+  errorRate: number;
+  /** Traces in the window, for the noise rules of graph diffs. */
+  traces: number;
+}
+
+export interface SeriesPoint {
+  atMs: number;
+  calls: number;
+  errors: number;
+  p95Ms: number | undefined;
+}
+
+export const edgeKey = (from: string, to: string, kind: string, protocol: string): string => JSON.stringify([from, to, kind, protocol]);
+
+const MAX_EXEMPLARS = 5;
+
+function bucketFrom(startMs: number, resMs: number, counts: Counts, denseLatency: readonly number[]): Bucket {
+  return {
+    startMs, resMs, calls: counts.calls, errors: counts.errors, calleeErrors: counts.calleeErrors, propagatedErrors: counts.propagatedErrors,
+    traces: counts.traces, unconsumed: counts.unconsumed, latency: sparse(denseLatency),
+  };
+}
+
+const noCounts = (calls: number, errors = 0, unconsumed = 0): Counts => ({ calls, errors, calleeErrors: 0, propagatedErrors: 0, traces: 0, unconsumed });
+
+export function createReadModel(options: { tiers: Tiers }) {
+  const components = new Map<string, ModelComponent>();
+  const edges = new Map<string, ModelEdge>();
+  const versions = new Map<string, Map<string, { firstSeenMs: number; lastSeenMs: number }>>();
+  const workflows = new Map<string, ModelWorkflow>();
+  /** Newest span time written (the ingestion watermark): how far the graph has caught up. */
+  let newestSeenMs = 0;
+  /** Bumped on every change: window results are cached per version. */
+  let version = 0;
+  const cache = new Map<string, WindowedEdge[]>();
+  const scratch: WindowSum = newWindowSum();
+
+  function component(c: Pick<ComponentDelta, 'name' | 'kind' | 'virtual'> & { firstSeenMs: number; lastSeenMs: number }): ModelComponent {
+    let m = components.get(c.name);
+    if (!m) {
+      m = {
+        name: c.name, kind: c.kind, virtual: c.virtual, namespace: undefined, environment: undefined, versions: [], entryPoint: false,
+        firstSeenMs: c.firstSeenMs, lastSeenMs: c.lastSeenMs, documented: false, owner: undefined, system: undefined, intent: NO_INTENT, buckets: [],
+      };
+      components.set(c.name, m);
+    }
+    return m;
+  }
+
+  function applyComponent(c: ComponentDelta): void {
+    const m = component(c);
+    if (m.virtual && !c.virtual) {
+      m.virtual = false;
+      m.kind = c.kind;
+    }
+    m.firstSeenMs = Math.min(m.firstSeenMs, c.firstSeenMs);
+    m.lastSeenMs = Math.max(m.lastSeenMs, c.lastSeenMs);
+    m.namespace = c.namespace ?? m.namespace;
+    m.environment = c.environment ?? m.environment;
+    if (c.entryPoint) m.entryPoint = true;
+    for (const v of c.versions) if (!m.versions.includes(v)) m.versions.push(v);
+    for (const b of c.buckets) addBucket(m.buckets, bucketFrom(b.startMs, MINUTE_MS, noCounts(b.sightings), []));
+    for (const v of c.versionSightings) noteVersion(c.name, v.version, v.firstSeenMs, v.lastSeenMs);
+    if (!c.virtual) newestSeenMs = Math.max(newestSeenMs, c.lastSeenMs);
+  }
+
+  function noteVersion(name: string, v: string, firstSeenMs: number, lastSeenMs: number): void {
+    let byVersion = versions.get(name);
+    if (!byVersion) versions.set(name, (byVersion = new Map()));
+    const seen = byVersion.get(v);
+    if (seen) {
+      seen.firstSeenMs = Math.min(seen.firstSeenMs, firstSeenMs);
+      seen.lastSeenMs = Math.max(seen.lastSeenMs, lastSeenMs);
+    } else byVersion.set(v, { firstSeenMs, lastSeenMs });
+  }
+
+  function edge(d: Pick<DependencyDelta, 'from' | 'to' | 'kind' | 'protocol' | 'firstSeenMs' | 'lastSeenMs'>): ModelEdge {
+    const key = edgeKey(d.from, d.to, d.kind, d.protocol);
+    let e = edges.get(key);
+    if (!e) {
+      e = {
+        key, from: d.from, to: d.to, kind: d.kind, protocol: d.protocol, operation: undefined, calls: 0, errors: 0, calleeErrors: 0, propagatedErrors: 0,
+        traces: 0, unconsumed: 0, latency: [], firstSeenMs: d.firstSeenMs, lastSeenMs: d.lastSeenMs, exemplarTraceIds: [], documented: false, buckets: [],
+      };
+      edges.set(key, e);
+    }
+    return e;
+  }
+
+  function applyDependency(d: DependencyDelta): void {
+    const e = edge(d);
+    e.calls += d.calls;
+    e.errors += d.errors;
+    e.calleeErrors += d.calleeErrors;
+    e.propagatedErrors += d.propagatedErrors;
+    e.traces += d.traces;
+    e.unconsumed += d.unconsumed;
+    mergeCounts(e.latency, d.latency);
+    e.firstSeenMs = Math.min(e.firstSeenMs, d.firstSeenMs);
+    e.lastSeenMs = Math.max(e.lastSeenMs, d.lastSeenMs);
+    e.operation = d.operation ?? e.operation;
+    e.exemplarTraceIds = [...d.exemplarTraceIds, ...e.exemplarTraceIds.filter((t) => !d.exemplarTraceIds.includes(t))].slice(0, MAX_EXEMPLARS);
+    for (const b of d.buckets) addBucket(e.buckets, bucketFrom(b.startMs, MINUTE_MS, b, b.latency));
+    newestSeenMs = Math.max(newestSeenMs, d.lastSeenMs);
+  }
+
+  function workflow(key: string, entry: string, operation: string, lastSeenMs: number): ModelWorkflow {
+    let w = workflows.get(key);
+    if (!w) {
+      w = { key, entry, operation, runs: 0, failedRuns: 0, manualRuns: 0, unhandled: new Map(), exemplarTraceIds: [], lastSeenMs, buckets: [], unhandledBuckets: new Map() };
+      workflows.set(key, w);
+    }
+    w.lastSeenMs = Math.max(w.lastSeenMs, lastSeenMs);
+    return w;
+  }
+
+  function applyWorkflow(d: WorkflowDelta): void {
+    const w = workflow(d.key, d.entry, d.operation, d.lastSeenMs);
+    w.runs += d.runs;
+    w.failedRuns += d.failedRuns;
+    w.manualRuns += d.manualRuns;
+    w.exemplarTraceIds = [...d.exemplarTraceIds, ...w.exemplarTraceIds.filter((t) => !d.exemplarTraceIds.includes(t))].slice(0, MAX_EXEMPLARS);
+    for (const u of d.unhandled) {
+      const known = w.unhandled.get(u.key);
+      if (known) {
+        known.count += u.count;
+        known.exemplarTraceIds = [...u.exemplarTraceIds, ...known.exemplarTraceIds].slice(0, MAX_EXEMPLARS);
+      } else w.unhandled.set(u.key, { path: u.path, count: u.count, exemplarTraceIds: u.exemplarTraceIds.slice(0, MAX_EXEMPLARS) });
+    }
+    for (const b of d.buckets) {
+      addBucket(w.buckets, bucketFrom(b.startMs, MINUTE_MS, noCounts(b.runs, b.failedRuns, b.manualRuns), []));
+      for (const u of b.unhandled) addUnhandledBucket(w, u.key, bucketFrom(b.startMs, MINUTE_MS, noCounts(u.count), []));
+    }
+  }
+
+  function addUnhandledBucket(w: ModelWorkflow, pathKey: string, b: Bucket): void {
+    let series = w.unhandledBuckets.get(pathKey);
+    if (!series) w.unhandledBuckets.set(pathKey, (series = []));
+    addBucket(series, b);
+  }
+
+  function changed(): void {
+    version++;
+    cache.clear();
+  }
+
+  /** Edge metrics over a window; `all` gives the lifetime totals. */
+  function windowed(e: ModelEdge, window: ResolvedWindow): WindowedEdge | undefined {
+    let counts: Counts;
+    let p50: number | undefined;
+    let p95: number | undefined;
+    let p99: number | undefined;
+    if (window.all) {
+      counts = e;
+      p50 = quantileMs(e.latency, 0.5);
+      p95 = quantileMs(e.latency, 0.95);
+      p99 = quantileMs(e.latency, 0.99);
+    } else {
+      resetWindowSum(scratch);
+      sumWindow(e.buckets, window.fromMs, window.toMs, scratch);
+      counts = scratch;
+      p50 = windowQuantileMs(scratch, 0.5);
+      p95 = windowQuantileMs(scratch, 0.95);
+      p99 = windowQuantileMs(scratch, 0.99);
+    }
+    if (counts.calls === 0 && counts.unconsumed === 0) return undefined;
+    const minutes = Math.max(1, (window.toMs - Math.max(window.fromMs, window.all ? e.firstSeenMs : window.fromMs)) / MINUTE_MS);
+    return {
+      from: e.from, to: e.to, kind: e.kind, protocol: e.protocol, operation: e.operation,
+      calls: counts.calls, errors: counts.errors, calleeErrors: counts.calleeErrors, propagatedErrors: counts.propagatedErrors, unconsumed: counts.unconsumed,
+      traces: counts.traces, p50Ms: p50, p95Ms: p95, p99Ms: p99,
+      errorPropagation: counts.calleeErrors > 0 ? counts.propagatedErrors / counts.calleeErrors : undefined,
+      callsPerTrace: counts.traces > 0 ? counts.calls / counts.traces : undefined,
+      documented: e.documented, firstSeenMs: e.firstSeenMs, lastSeenMs: e.lastSeenMs, exemplarTraceIds: e.exemplarTraceIds,
+      callsPerMinute: counts.calls / minutes, errorRate: counts.calls > 0 ? counts.errors / counts.calls : 0,
+    };
+  }
+
+  /** Windows are summed from whole minutes: bounds rounded up to the minute give the same answer and a stable cache key. */
+  const minuteCeil = (ms: number) => Math.ceil(ms / MINUTE_MS) * MINUTE_MS;
+
+  const model = {
+    applyDelta(delta: GraphDelta): void {
+      for (const c of delta.components) applyComponent(c);
+      for (const d of delta.dependencies) applyDependency(d);
+      for (const w of delta.workflows) applyWorkflow(w);
+      changed();
+    },
+
+    /** The catalog's view, as the last detector pass joined it (documented flags, ownership, intent). */
+    applyCatalogView(view: { components: readonly ComponentNode[]; dependencies: readonly DependencyEdge[] }): void {
+      for (const c of view.components) {
+        const m = components.get(c.name);
+        if (!m) continue;
+        m.documented = c.documented;
+        m.owner = c.owner;
+        m.system = c.system;
+        m.intent = c.intent;
+      }
+      for (const d of view.dependencies) {
+        const e = edges.get(edgeKey(d.from, d.to, d.kind, d.protocol));
+        if (e) e.documented = d.documented;
+      }
+      changed();
+    },
+
+    /** Applies the roll-up and retention plan of `nowMs` (the same the Neo4j roll-up applies). */
+    rollUp(nowMs: number): void {
+      const plan = rollupPlan(nowMs, options.tiers);
+      for (const c of components.values()) c.buckets = rollUp(c.buckets, plan);
+      for (const e of edges.values()) e.buckets = rollUp(e.buckets, plan);
+      for (const w of workflows.values()) {
+        w.buckets = rollUp(w.buckets, plan);
+        for (const [k, series] of w.unhandledBuckets) w.unhandledBuckets.set(k, rollUp(series, plan));
+      }
+      changed();
+    },
+
+    // ---- loading (store/read-model-loader.ts) ----
+    loadComponent(c: Omit<ModelComponent, 'buckets'>): void {
+      components.set(c.name, { ...c, buckets: components.get(c.name)?.buckets ?? [] });
+      if (!c.virtual) newestSeenMs = Math.max(newestSeenMs, c.lastSeenMs);
+    },
+    loadEdge(e: Omit<ModelEdge, 'key' | 'buckets'>): void {
+      const key = edgeKey(e.from, e.to, e.kind, e.protocol);
+      edges.set(key, { ...e, key, buckets: edges.get(key)?.buckets ?? [] });
+      newestSeenMs = Math.max(newestSeenMs, e.lastSeenMs);
+    },
+    loadEdgeBucket(from: string, to: string, kind: DependencyKind, protocol: string, b: Bucket): void {
+      const e = edges.get(edgeKey(from, to, kind, protocol));
+      if (e) addBucket(e.buckets, b);
+    },
+    loadComponentBucket(name: string, b: Bucket): void {
+      const c = components.get(name);
+      if (c) addBucket(c.buckets, b);
+    },
+    loadVersion: noteVersion,
+    loadWorkflow(w: WorkflowStats & { key: string }): void {
+      const m = workflow(w.key, w.entry, w.operation, w.lastSeenMs);
+      m.runs = w.runs;
+      m.failedRuns = w.failedRuns;
+      m.manualRuns = w.manualRuns;
+      m.exemplarTraceIds = w.exemplarTraceIds;
+      for (const u of w.unhandledErrors) m.unhandled.set(u.path.join(' > '), { path: u.path, count: u.count, exemplarTraceIds: u.exemplarTraceIds });
+    },
+    loadWorkflowBucket(key: string, b: Bucket): void {
+      const w = workflows.get(key);
+      if (w) addBucket(w.buckets, b);
+    },
+    loadUnhandledBucket(key: string, pathKey: string, b: Bucket): void {
+      const w = workflows.get(key);
+      if (w) addUnhandledBucket(w, pathKey, b);
+    },
+    loaded(): void {
+      changed();
+    },
+
+    // ---- reading ----
+    version: () => version,
+    /** The newest span time written: detectors judge waiting and staleness against it, not the wall clock. */
+    newestSeenMs: () => newestSeenMs,
+    component: (name: string): ModelComponent | undefined => components.get(name),
+    allComponents: (): IterableIterator<ModelComponent> => components.values(),
+    allEdges: (): IterableIterator<ModelEdge> => edges.values(),
+
+    /** Dependencies with calls (or unconsumed messages) in the window, with that window's metrics. */
+    dependencies(window: ResolvedWindow): WindowedEdge[] {
+      const w: ResolvedWindow = window.all ? window : { fromMs: minuteCeil(window.fromMs), toMs: minuteCeil(window.toMs), all: false };
+      const key = `${w.all ? 'all' : `${w.fromMs}:${w.toMs}`}`;
+      const cached = cache.get(key);
+      if (cached) return cached;
+      const out: WindowedEdge[] = [];
+      for (const e of edges.values()) {
+        const we = windowed(e, w);
+        if (we) out.push(we);
+      }
+      if (cache.size > 32) cache.clear();
+      cache.set(key, out);
+      return out;
+    },
+
+    /** Components that sent spans in the window or are an end of a dependency active in it. */
+    activeComponents(window: ResolvedWindow): ModelComponent[] {
+      const active = new Set<string>();
+      for (const d of model.dependencies(window)) {
+        active.add(d.from);
+        active.add(d.to);
+      }
+      const out: ModelComponent[] = [];
+      for (const c of components.values()) {
+        if (active.has(c.name) || window.all || hasBucketIn(c.buckets, window)) out.push(c);
+      }
+      return out;
+    },
+
+    /** calls/errors/p95 of one dependency per step across the window. */
+    edgeSeries(from: string, to: string, kind: string, protocol: string, window: ResolvedWindow, stepMs: number): SeriesPoint[] {
+      const e = edges.get(edgeKey(from, to, kind, protocol));
+      return steps(window, stepMs).map(([fromMs, toMs]) => {
+        resetWindowSum(scratch);
+        if (e) sumWindow(e.buckets, fromMs, toMs, scratch);
+        return { atMs: fromMs, calls: scratch.calls, errors: scratch.errors, p95Ms: windowQuantileMs(scratch, 0.95) };
+      });
+    },
+
+    /** Calls in and out of one component per step. */
+    componentSeries(name: string, window: ResolvedWindow, stepMs: number): Array<{ atMs: number; callsIn: number; callsOut: number; errors: number }> {
+      const incoming = [...edges.values()].filter((e) => e.to === name);
+      const outgoing = [...edges.values()].filter((e) => e.from === name);
+      return steps(window, stepMs).map(([fromMs, toMs]) => {
+        let callsIn = 0;
+        let callsOut = 0;
+        let errors = 0;
+        for (const [list, dir] of [[incoming, 'in'], [outgoing, 'out']] as const) {
+          for (const e of list) {
+            resetWindowSum(scratch);
+            sumWindow(e.buckets, fromMs, toMs, scratch);
+            if (dir === 'in') callsIn += scratch.calls;
+            else {
+              callsOut += scratch.calls;
+              errors += scratch.errors;
+            }
+          }
+        }
+        return { atMs: fromMs, callsIn, callsOut, errors };
+      });
+    },
+
+    /** Workflow outcomes in the window (lifetime for `all`). */
+    workflows(window: ResolvedWindow): WorkflowStats[] {
+      const out: WorkflowStats[] = [];
+      for (const w of workflows.values()) {
+        if (window.all) {
+          out.push({
+            entry: w.entry, operation: w.operation, runs: w.runs, failedRuns: w.failedRuns, manualRuns: w.manualRuns,
+            unhandledErrors: [...w.unhandled.values()], exemplarTraceIds: w.exemplarTraceIds, lastSeenMs: w.lastSeenMs,
+          });
+          continue;
+        }
+        resetWindowSum(scratch);
+        sumWindow(w.buckets, window.fromMs, window.toMs, scratch);
+        if (scratch.calls === 0) continue;
+        const runs = { runs: scratch.calls, failedRuns: scratch.errors, manualRuns: scratch.unconsumed };
+        const unhandledErrors: WorkflowStats['unhandledErrors'] = [];
+        for (const [pathKey, series] of w.unhandledBuckets) {
+          resetWindowSum(scratch);
+          sumWindow(series, window.fromMs, window.toMs, scratch);
+          const lifetime = w.unhandled.get(pathKey);
+          if (scratch.calls > 0 && lifetime) unhandledErrors.push({ path: lifetime.path, count: scratch.calls, exemplarTraceIds: lifetime.exemplarTraceIds });
+        }
+        out.push({ entry: w.entry, operation: w.operation, ...runs, unhandledErrors, exemplarTraceIds: w.exemplarTraceIds, lastSeenMs: w.lastSeenMs });
+      }
+      return out;
+    },
+
+    /** When `component@version` was first seen. */
+    versionFirstSeen(name: string, v: string): number | undefined {
+      return versions.get(name)?.get(v)?.firstSeenMs;
+    },
+
+    /** Rollouts whose new version was first seen in [fromMs, toMs), each from the version running before it. */
+    versionChanges(fromMs: number, toMs: number): Array<{ component: string; from: string | undefined; to: string; atMs: number }> {
+      const out: Array<{ component: string; from: string | undefined; to: string; atMs: number }> = [];
+      for (const [name, byVersion] of versions) {
+        const ordered = [...byVersion].sort((a, b) => a[1].firstSeenMs - b[1].firstSeenMs);
+        for (let i = 1; i < ordered.length; i++) {
+          const [to, seen] = ordered[i]!;
+          if (seen.firstSeenMs >= fromMs && seen.firstSeenMs < toMs) out.push({ component: name, from: ordered[i - 1]![0], to, atMs: seen.firstSeenMs });
+        }
+      }
+      return out.sort((a, b) => a.atMs - b.atMs || a.component.localeCompare(b.component));
+    },
+
+    /** Memory the buckets take, roughly: counted by the benchmark. */
+    bucketCount(): number {
+      let n = 0;
+      for (const c of components.values()) n += c.buckets.length;
+      for (const e of edges.values()) n += e.buckets.length;
+      for (const w of workflows.values()) n += w.buckets.length;
+      return n;
+    },
+  };
+  return model;
+}
+
+export type ReadModel = ReturnType<typeof createReadModel>;
+
+function hasBucketIn(series: readonly Bucket[], window: ResolvedWindow): boolean {
+  for (const b of series) {
+    if (b.startMs >= window.toMs) return false;
+    if (b.startMs >= window.fromMs) return true;
+  }
+  return false;
+}
+
+/** [from, to) per step across the window, steps aligned to the step size. */
+export function steps(window: ResolvedWindow, stepMs: number): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  const first = Math.floor(window.fromMs / stepMs) * stepMs;
+  for (let at = first; at < window.toMs && out.length < 10_000; at += stepMs) out.push([at, at + stepMs]);
+  return out;
+}

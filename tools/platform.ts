@@ -7,10 +7,19 @@ import type { OrreryConfig } from '../collector/src/config.ts';
 import { createNeo4jDriver } from '../collector/src/store/neo4j-driver.ts';
 import { startApiServer } from '../api/src/server.ts';
 import { createOrreryPubSub, createOrreryYoga } from '../api/src/yoga.ts';
-import { createGraphReader } from '../api/src/graph/read-graph.ts';
+import type { ReadModel } from '../collector/src/timeline/read-model.ts';
 import { startEmbeddedNeo4j } from '../neo4j-embedded/neo4j.ts';
 import { OUTCOME_NAMES, SPAN_OUTCOMES } from '../collector/src/inference/span-outcomes.ts';
 import { ensureWebBuilt } from './build-web.ts';
+
+/** What graphUpdated reports: the size of the graph as the read model holds it. */
+function graphCounts(model: ReadModel): { components: number; dependencies: number } {
+  let components = 0;
+  let dependencies = 0;
+  for (const _ of model.allComponents()) components++;
+  for (const _ of model.allEdges()) dependencies++;
+  return { components, dependencies };
+}
 
 /** The collector's counters, flattened for GraphQL's CollectorStatus. */
 function collectorStatus(collector: ReturnType<typeof createCollector>) {
@@ -28,7 +37,7 @@ function collectorStatus(collector: ReturnType<typeof createCollector>) {
       outcome, count: inference.outcomes[outcome], edge: SPAN_OUTCOMES[outcome].edge !== undefined,
       meaning: `${SPAN_OUTCOMES[outcome].shape}: ${SPAN_OUTCOMES[outcome].edge ?? 'no edge'}`,
     })),
-    droppedInteractions: aggregator.droppedInteractions, flushes: flush.flushes, failedFlushes: flush.failedFlushes, degraded: flush.degraded,
+    droppedInteractions: aggregator.droppedInteractions, futureTimesClamped: aggregator.futureTimesClamped, flushes: flush.flushes, failedFlushes: flush.failedFlushes, degraded: flush.degraded,
     detectorPasses: detection.passes, lastDetectorPassMs: detection.lastPassMs ?? null,
     catalogProblems: collector.catalogProblems().map((p) => ({ file: p.file, entity: p.entity ?? null, field: p.field ?? null, message: p.message })),
   };
@@ -76,7 +85,6 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     await driver.verifyConnectivity({ database: config.neo4j.database });
 
     const pubsub = createOrreryPubSub();
-    const reader = createGraphReader(driver, config.neo4j.database);
     // The demo estate comes with its declared architecture, unless another catalog is named.
     const demoCatalog = join(import.meta.dirname, '../agents/demo/catalog');
     const collectorConfig = config.demo && !config.catalogPath ? { ...config, catalogPath: demoCatalog } : config;
@@ -84,13 +92,15 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       config: collectorConfig,
       driver,
       log: (line) => log(`collector: ${line}`),
-      afterFlush: async () => pubsub.publish('graphUpdated', { ...(await reader.counts()), at: new Date().toISOString() }),
+      afterFlush: () => pubsub.publish('graphUpdated', { ...graphCounts(collector.readModel), at: new Date().toISOString() }),
       onFindingsChanged: (changes) => pubsub.publish('findingsChanged', { ...changes, at: new Date().toISOString() }),
     });
     const { otlpUrl } = await collector.start();
     stops.push(() => collector.stop());
 
-    const yoga = createOrreryYoga({ driver, database: config.neo4j.database, pubsub, collectorStatus: () => collectorStatus(collector) });
+    const yoga = createOrreryYoga({
+      driver, database: config.neo4j.database, pubsub, collectorStatus: () => collectorStatus(collector), readModel: collector.readModel, retentionMs: config.retentionMs,
+    });
     const api = await startApiServer({ yoga, host: config.host, port: config.apiPort, webDistDir: await webDist });
     stops.push(() => api.close());
     log(`GraphQL on ${api.url}/graphql, map on ${api.url}/`);

@@ -5,12 +5,16 @@ import { readFileSync } from 'node:fs';
 // class from the other build would fail yoga's instanceof check and be masked.
 import { createGraphQLError, createPubSub, createSchema, createYoga, type PubSub } from 'graphql-yoga';
 import type { Driver } from 'neo4j-driver';
-import { createBatchLoader } from './batch.ts';
 import { blastRadius } from '@orrery/collector/graph/blast-radius.ts';
 import { shortestPath } from '@orrery/collector/graph/paths.ts';
-import { readObservedGraph } from '@orrery/collector/store/snapshot-reader.ts';
 import { createFindingStore } from '@orrery/collector/store/finding-store.ts';
+import { loadReadModel } from '@orrery/collector/store/read-model-loader.ts';
+import { observedGraph } from '@orrery/collector/timeline/observed-graph.ts';
+import { createReadModel, type ReadModel } from '@orrery/collector/timeline/read-model.ts';
+import { tiersFor } from '@orrery/collector/timeline/tiers.ts';
+import { TimeWindowError, type TimeWindowInput } from '@orrery/collector/timeline/time-window.ts';
 import { createFindingReader, createGraphReader, dependencyRow, type ComponentRow, type DependencyRow, type FindingFilter, type FindingRow } from './graph/read-graph.ts';
+import { componentRow, graphDiffRow, resolvedWindowRow, stepOf, windowedDependencyRow, windowOf, type WindowedComponentRow, type WindowedDependencyRow } from './graph/windowed-graph.ts';
 
 const typeDefs = readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8');
 
@@ -35,10 +39,11 @@ export function createOrreryPubSub(): OrreryPubSub {
 }
 
 
-/** Per-request state: batched edge loading for Component.dependsOn / dependents. */
+/** Per-request state: the read model, and each window's dependencies indexed once per request. */
 interface RequestContext {
-  outgoing: (name: string) => Promise<DependencyRow[]>;
-  incoming: (name: string) => Promise<DependencyRow[]>;
+  model: () => Promise<ReadModel>;
+  nowMs: number;
+  edgesOf: (row: WindowedComponentRow) => Promise<{ out: WindowedDependencyRow[]; in: WindowedDependencyRow[] }>;
 }
 
 /** The collector's counters as GraphQL serves them (tools/platform.ts maps them). */
@@ -52,31 +57,101 @@ export interface OrreryYogaOptions {
   pubsub?: OrreryPubSub;
   /** When the collector runs in the same process: its live counters. */
   collectorStatus?: () => CollectorStatus;
+  /**
+   * When the collector runs in the same process: its read model, current after every flush.
+   * Without one the API loads the model from Neo4j, at most every `reloadMs` (a standalone API).
+   */
+  readModel?: ReadModel;
+  retentionMs?: number;
+  reloadMs?: number;
 }
+
+/** A read model for an API without a collector in its process: reloaded from Neo4j when older than reloadMs. */
+function neo4jReadModel(options: OrreryYogaOptions): () => Promise<ReadModel> {
+  let current: { model: ReadModel; loadedAt: number } | undefined;
+  let loading: Promise<ReadModel> | undefined;
+  return async () => {
+    if (current && Date.now() - current.loadedAt < (options.reloadMs ?? 2000)) return current.model;
+    loading ??= (async () => {
+      const model = createReadModel({ tiers: tiersFor(options.retentionMs ?? 30 * 86_400_000) });
+      await loadReadModel(options.driver, options.database, model);
+      current = { model, loadedAt: Date.now() };
+      return model;
+    })().finally(() => { loading = undefined; });
+    return loading;
+  };
+}
+
+/** A bad window or step is the caller's error, with a clear message and extensions.code. */
+function badInput(error: unknown): never {
+  if (error instanceof TimeWindowError) throw createGraphQLError(error.message, { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
+  throw error;
+}
+
+type WindowArgs = { window?: TimeWindowInput | null };
 
 export function createOrreryYoga(options: OrreryYogaOptions) {
   const graph = createGraphReader(options.driver, options.database);
   const findingReader = createFindingReader(options.driver, options.database);
   const findingStore = createFindingStore(options.driver, options.database);
-  const observed = () => readObservedGraph(options.driver, options.database);
   const pubsub = options.pubsub ?? createOrreryPubSub();
+  const liveModel = options.readModel;
+  const modelSource = liveModel ? async () => liveModel : neo4jReadModel(options);
+  const windowFor = async (ctx: RequestContext, args: WindowArgs) => {
+    const model = await ctx.model();
+    try {
+      return { model, window: windowOf(model, args.window, ctx.nowMs) };
+    } catch (error) {
+      return badInput(error);
+    }
+  };
+  const componentsIn = async (ctx: RequestContext, args: WindowArgs & { kind?: string | null }): Promise<ComponentRow[]> => {
+    const { model, window } = await windowFor(ctx, args);
+    const observedRows = model.activeComponents(window).filter((c) => !args.kind || c.kind === args.kind).map((c) => componentRow(c, window));
+    const seen = new Set(observedRows.map((c) => c.name));
+    const declared = (await graph.declaredOnly(args.kind)).filter((c) => !seen.has(c.name)).map((c) => ({ ...c, window }));
+    return [...observedRows, ...declared].sort((a, b) => a.name.localeCompare(b.name));
+  };
 
 
   const schema = createSchema<RequestContext>({
     typeDefs,
     resolvers: {
       Query: {
-        services: () => graph.components('SERVICE'),
-        components: (_: unknown, args: { kind?: string | null }) => graph.components(args.kind),
-        service: async (_: unknown, args: { name: string }) => (await graph.componentsByName([args.name]))[0] ?? null,
-        dependencies: (_: unknown, args: { kind?: string | null }) => graph.dependencies(args.kind),
+        services: (_: unknown, args: WindowArgs, ctx: RequestContext) => componentsIn(ctx, { ...args, kind: 'SERVICE' }),
+        components: (_: unknown, args: WindowArgs & { kind?: string | null }, ctx: RequestContext) => componentsIn(ctx, args),
+        service: async (_: unknown, args: WindowArgs & { name: string }, ctx: RequestContext) => {
+          const { model, window } = await windowFor(ctx, args);
+          const observedComponent = model.component(args.name);
+          if (observedComponent) return componentRow(observedComponent, window);
+          const declared = (await graph.declaredOnly(null, [args.name]))[0];
+          return declared ? { ...declared, window } : null;
+        },
+        dependencies: async (_: unknown, args: WindowArgs & { kind?: string | null }, ctx: RequestContext) => {
+          const { model, window } = await windowFor(ctx, args);
+          return model.dependencies(window).filter((d) => !args.kind || d.kind === args.kind).map((d) => windowedDependencyRow(d, window))
+            .sort((a, b) => a.from.localeCompare(b.from) || a.to.localeCompare(b.to) || a.kind.localeCompare(b.kind));
+        },
+        window: async (_: unknown, args: WindowArgs, ctx: RequestContext) => resolvedWindowRow((await windowFor(ctx, args)).window, ctx.nowMs),
+        graphDiff: async (_: unknown, args: { before: TimeWindowInput; after: TimeWindowInput }, ctx: RequestContext) => {
+          const before = await windowFor(ctx, { window: args.before });
+          const after = await windowFor(ctx, { window: args.after });
+          return graphDiffRow(after.model, before.window, after.window, ctx.nowMs);
+        },
         findings: (_: unknown, args: FindingFilter) => findingReader.findings(args),
-        path: async (_: unknown, args: { from: string; to: string }) => {
-          const found = shortestPath(await observed(), args.from, args.to);
+        path: async (_: unknown, args: { from: string; to: string }, ctx: RequestContext) => {
+          const { model, window } = await windowFor(ctx, { window: { last: 'all' } });
+          const found = shortestPath(observedGraph(model, window), args.from, args.to);
           return found ? { components: found.components, dependencies: found.edges.map(dependencyRow) } : null;
         },
-        blastRadius: async (_: unknown, args: { service: string }) => blastRadius(await observed(), args.service),
-        workflows: async () => (await observed()).workflows,
+        blastRadius: async (_: unknown, args: WindowArgs & { service: string }, ctx: RequestContext) => {
+          const { model, window } = await windowFor(ctx, args);
+          return blastRadius(observedGraph(model, window), args.service);
+        },
+        workflows: async (_: unknown, args: WindowArgs, ctx: RequestContext) => {
+          const { model, window } = await windowFor(ctx, args);
+          return model.workflows(window);
+        },
         collectorStatus: () => options.collectorStatus?.() ?? null,
       },
       Mutation: {
@@ -90,9 +165,33 @@ export function createOrreryYoga(options: OrreryYogaOptions) {
         },
       },
       Component: {
-        dependsOn: (c: ComponentRow, _: unknown, ctx: RequestContext) => ctx.outgoing(c.name),
-        dependents: (c: ComponentRow, _: unknown, ctx: RequestContext) => ctx.incoming(c.name),
+        dependsOn: async (c: WindowedComponentRow, _: unknown, ctx: RequestContext) => (await ctx.edgesOf(c)).out,
+        dependents: async (c: WindowedComponentRow, _: unknown, ctx: RequestContext) => (await ctx.edgesOf(c)).in,
         findings: (c: ComponentRow) => findingReader.findings({ component: c.name }),
+        series: async (c: WindowedComponentRow, args: { step?: string | null }, ctx: RequestContext) => {
+          const model = await ctx.model();
+          let stepMs: number;
+          try {
+            stepMs = stepOf(c.window, args.step);
+          } catch (error) {
+            return badInput(error);
+          }
+          return model.componentSeries(c.name, c.window, stepMs).map((p) => ({ at: new Date(p.atMs).toISOString(), callsIn: p.callsIn, callsOut: p.callsOut, errors: p.errors }));
+        },
+      },
+      Dependency: {
+        callsPerMinute: (d: DependencyRow) => d.callsPerMinute ?? 0,
+        errorRate: (d: DependencyRow) => d.errorRate ?? (d.calls > 0 ? d.errors / d.calls : 0),
+        series: async (d: WindowedDependencyRow, args: { step?: string | null }, ctx: RequestContext) => {
+          const model = await ctx.model();
+          let stepMs: number;
+          try {
+            stepMs = stepOf(d.window, args.step);
+          } catch (error) {
+            return badInput(error);
+          }
+          return model.edgeSeries(d.from, d.to, d.kind, d.protocol, d.window, stepMs).map((p) => ({ at: new Date(p.atMs).toISOString(), calls: p.calls, errors: p.errors, p95Ms: p.p95Ms ?? null }));
+        },
       },
       Finding: {
         components: (f: FindingRow) => f.components,
@@ -116,18 +215,30 @@ export function createOrreryYoga(options: OrreryYogaOptions) {
     landingPage: false,
     logging: 'warn',
     context: (): RequestContext => {
-      const edges = createBatchLoader<{ out: DependencyRow[]; in: DependencyRow[] }>(async (names) => {
-        const rows = await graph.dependenciesOf(names);
-        const result = new Map(names.map((n) => [n, { out: [] as DependencyRow[], in: [] as DependencyRow[] }]));
-        for (const row of rows) {
-          result.get(row.from)?.out.push(row);
-          result.get(row.to)?.in.push(row);
-        }
-        return result;
-      }, { out: [], in: [] });
+      // One model and one clock reading per request: every field of a query sees the same moment.
+      let model: Promise<ReadModel> | undefined;
+      const getModel = () => (model ??= modelSource());
+      const byWindow = new Map<string, Map<string, { out: WindowedDependencyRow[]; in: WindowedDependencyRow[] }>>();
       return {
-        outgoing: async (name: string) => (await edges(name)).out,
-        incoming: async (name: string) => (await edges(name)).in,
+        model: getModel,
+        nowMs: Date.now(),
+        edgesOf: async (c: WindowedComponentRow) => {
+          const key = `${c.window.fromMs}:${c.window.toMs}:${c.window.all}`;
+          let index = byWindow.get(key);
+          if (!index) {
+            index = new Map();
+            for (const d of (await getModel()).dependencies(c.window)) {
+              const row = windowedDependencyRow(d, c.window);
+              for (const [name, dir] of [[d.from, 'out'], [d.to, 'in']] as const) {
+                let entry = index.get(name);
+                if (!entry) index.set(name, (entry = { out: [], in: [] }));
+                entry[dir].push(row);
+              }
+            }
+            byWindow.set(key, index);
+          }
+          return index.get(c.name) ?? { out: [], in: [] };
+        },
       };
     },
   });

@@ -12,6 +12,13 @@ import { createFlushLoop } from './store/flush-loop.ts';
 import { createGraphWriter } from './store/graph-writer.ts';
 import { ensureSchema } from './store/neo4j-schema.ts';
 import { createDetectionLoop } from './detection-loop.ts';
+import { createReadModel } from './timeline/read-model.ts';
+import { tiersFor } from './timeline/tiers.ts';
+import { loadReadModel } from './store/read-model-loader.ts';
+import { createNeo4jRollup } from './store/rollup.ts';
+
+/** How often buckets are aged (minute buckets turn into hours a day later: a minute's lag is nothing). */
+const ROLLUP_EVERY_MS = 60_000;
 import { selectAlerts } from './alerting/select-alerts.ts';
 import { createWebhookAlerter } from './alerting/webhook-alerter.ts';
 import type { FindingChanges } from './store/finding-store.ts';
@@ -51,7 +58,13 @@ export function createCollector(options: CollectorOptions) {
     onWorkflowRun: (run) => aggregator.addWorkflowRun(run),
   });
   const alerter = config.alertWebhookUrl ? createWebhookAlerter({ url: config.alertWebhookUrl, log }) : undefined;
+  // The graph in memory with its time buckets: GraphQL and the detectors read it; Neo4j is the record.
+  const tiers = tiersFor(config.retentionMs);
+  const readModel = createReadModel({ tiers });
+  const rollup = createNeo4jRollup(driver, config.neo4j.database, tiers);
   const detection = createDetectionLoop({
+    readModel,
+    windowMs: config.detectWindowMs,
     driver,
     database: config.neo4j.database,
     catalogPath: config.catalogPath,
@@ -72,6 +85,7 @@ export function createCollector(options: CollectorOptions) {
     flushMs: config.flushMs,
     beforeFlush: () => inference.expire(),
     afterFlush: async (delta) => {
+      readModel.applyDelta(delta);
       await options.afterFlush?.(delta);
       // Not awaited: a detector pass must never hold up the next flush.
       void detection.run();
@@ -87,12 +101,30 @@ export function createCollector(options: CollectorOptions) {
 
   let server: Server | undefined;
   let expiryTimer: NodeJS.Timeout | undefined;
+  let rollupTimer: NodeJS.Timeout | undefined;
+  let rollupRunning: Promise<void> | undefined;
+
+  /** Ages buckets in Neo4j and in the read model by one plan (timeline/tiers.ts). */
+  function rollUp(): Promise<void> {
+    if (rollupRunning) return rollupRunning;
+    const now = clock();
+    readModel.rollUp(now);
+    rollupRunning = rollup.run(now)
+      .catch((error: Error) => log(`bucket roll-up failed (retried next minute): ${error.message}`))
+      .finally(() => { rollupRunning = undefined; });
+    return rollupRunning;
+  }
 
   return {
     /** Creates the schema, then listens for OTLP. Resolves with the traces URL. */
     async start(): Promise<{ otlpUrl: string }> {
       await ensureSchema(driver, config.neo4j.database);
       await writer.warmUp();
+      const loaded = await loadReadModel(driver, config.neo4j.database, readModel);
+      log(`read model loaded from Neo4j: ${loaded.buckets} buckets in ${Math.round(loaded.ms)} ms`);
+      void rollUp();
+      rollupTimer = setInterval(() => void rollUp(), ROLLUP_EVERY_MS);
+      rollupTimer.unref();
       server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => receiver.handle(req, res));
       await new Promise<void>((resolve, reject) => {
         server!.once('error', (error: NodeJS.ErrnoException) =>
@@ -119,6 +151,8 @@ export function createCollector(options: CollectorOptions) {
     },
     async stop(): Promise<void> {
       if (expiryTimer) clearInterval(expiryTimer);
+      if (rollupTimer) clearInterval(rollupTimer);
+      await rollupRunning;
       await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
       server?.closeAllConnections();
       // Unpaired halves are resolved now rather than lost with the process.
@@ -127,9 +161,14 @@ export function createCollector(options: CollectorOptions) {
       await detection.idle();
       await alerter?.idle();
     },
+    /** The observed graph in memory (what GraphQL reads when it runs in this process). */
+    readModel,
+    /** Runs the bucket roll-up and retention now (tests; it also runs every minute). */
+    rollUp,
     stats() {
       return {
         receiver: receiver.stats(), inference: inference.stats(), aggregator: aggregator.stats(), flush: flushLoop.stats(), detection: detection.stats(),
+        rollup: rollup.stats(), readModel: { buckets: readModel.bucketCount() },
         alerts: alerter?.stats() ?? { sent: 0, failed: 0, dropped: 0, queued: 0 },
       };
     },

@@ -1,7 +1,9 @@
-// Where findings are raised, as I/O: read the observed graph from Neo4j, join the declared
-// catalog, run every detector (collector/src/detectors/, pure), then persist the findings'
-// lifecycle and the catalog's view of the graph. Runs after a flush, at most once per
-// minIntervalMs, never two at a time.
+// Where findings are raised, as I/O: take the observed graph over the recent window from the
+// read model (no Neo4j read), join the declared catalog, run every detector (collector/src/
+// detectors/, pure), then persist the findings' lifecycle and the catalog's view of the graph.
+// Rates and errors are judged over ORRERY_DETECT_WINDOW, so a fixed problem resolves by itself;
+// waiting and staleness against how far ingestion has caught up. Runs after a flush, at most once
+// per minIntervalMs, never two at a time.
 import type { Driver } from 'neo4j-driver';
 import { applyCatalog } from './catalog/apply-catalog.ts';
 import { createCatalogSource } from './catalog/catalog-source.ts';
@@ -10,13 +12,18 @@ import { createDetectors, runDetectors, type DetectorOptions } from './detectors
 import type { GraphSnapshot, RaisedFinding } from './model/graph-snapshot.ts';
 import { createCatalogWriter } from './store/catalog-writer.ts';
 import { createFindingStore, type FindingChanges } from './store/finding-store.ts';
-import { readObservedGraph } from './store/snapshot-reader.ts';
+import { observedGraph } from './timeline/observed-graph.ts';
+import type { ReadModel } from './timeline/read-model.ts';
 
 export interface DetectionLoopOptions {
   driver: Driver;
   database: string;
   catalogPath: string | undefined;
   detectorOptions: DetectorOptions;
+  /** The observed graph in memory, kept current by the flush loop. */
+  readModel: ReadModel;
+  /** The recent window detectors judge rates and errors over (ORRERY_DETECT_WINDOW). */
+  windowMs: number;
   /** Detector passes are at most this frequent, however often the graph is flushed. */
   minIntervalMs: number;
   /** A finding resolves after going unraised this long (ORRERY_RESOLVE_AFTER_MS). */
@@ -60,17 +67,19 @@ export function createDetectionLoop(options: DetectionLoopOptions) {
     const started = performance.now();
     const nowMs = options.clock();
     const catalog = await catalogSource.current();
-    const observed = await readObservedGraph(options.driver, options.database);
+    const observed = observedGraph(options.readModel, { fromMs: nowMs - options.windowMs, toMs: nowMs, all: false });
     const joined = applyCatalog(observed.components, observed.dependencies, catalog);
     noteMatchProblems(joined.problems);
     const snapshot: GraphSnapshot = {
       nowMs, components: joined.components, dependencies: joined.dependencies, declared: joined.declared,
       declaredOnly: joined.declaredOnly, workflows: observed.workflows, catalogLoaded: joined.catalogLoaded,
+      caughtUpToMs: Math.min(nowMs, options.readModel.newestSeenMs() || nowMs), windowMs: options.windowMs,
     };
     const detectStarted = performance.now();
     const findings = runDetectors(snapshot, detectors, (detector, error) => options.log(`detector ${detector.kind} failed: ${(error as Error).stack ?? String(error)}`));
     stats.lastDetectMs = performance.now() - detectStarted;
     await catalogWriter.write(joined.components, joined.dependencies, joined.declared, joined.declaredOnly);
+    options.readModel.applyCatalogView(joined);
     const changes = await findingStore.reconcile(findings, nowMs);
     stats.openFindings = changes.open;
     stats.passes++;

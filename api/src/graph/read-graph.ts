@@ -27,6 +27,9 @@ export interface ComponentRow {
 
 export interface DependencyRow {
   from: string;
+  /** Only on windowed rows. */
+  callsPerMinute?: number;
+  errorRate?: number;
   to: string;
   kind: string;
   protocol: string;
@@ -110,6 +113,14 @@ export function createGraphReader(driver: Driver, database: string) {
         { names },
       );
       return records.map((r) => toComponent(r.get('c'), r.get('observed')));
+    },
+    /** The declared targets nothing has observed (observed: false), optionally only the named ones. */
+    async declaredOnly(kind?: string | null, names?: readonly string[]): Promise<ComponentRow[]> {
+      const records = await read(
+        `${DECLARED_ONLY} AND ($kind IS NULL OR c.kind = $kind) AND ($names IS NULL OR c.name IN $names) RETURN properties(c) AS c ORDER BY c.name`,
+        { kind: kind ?? null, names: names ?? null },
+      );
+      return records.map((r) => toComponent(r.get('c'), false));
     },
     async dependencies(kind?: string | null): Promise<DependencyRow[]> {
       const records = await read(

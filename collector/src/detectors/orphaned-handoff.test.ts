@@ -28,6 +28,24 @@ describe('ORPHANED_HANDOFF', () => {
     expect(findings[0]?.detail).toContain('60 of 500 published messages (12%) were never picked up');
   });
 
+  describe('a backlog being replayed is judged by how far ingestion has caught up, not by the wall clock', () => {
+    it('a replay two minutes behind: the producer\'s batch is written, the consumer\'s not yet', () => {
+      const replayAt = NOW_MS - 20 * 60_000; // spans being written are 20 minutes old
+      const findings = detect(snapshot({
+        components: [queues[0]!, queues[1]!, component('fulfilment', { tier: 2, lastSeenMs: replayAt - 60_000 })],
+        dependencies: [publish({ firstSeenMs: replayAt - 60_000, lastSeenMs: replayAt }), edge('orders.audit', 'fulfilment', { kind: 'CONSUME', lastSeenMs: replayAt - 60_000 })],
+        caughtUpToMs: replayAt,
+      }));
+      expect(findings).toEqual([]);
+    });
+
+    it('a queue nobody reads, while the whole graph is 10 minutes behind: judged at the watermark', () => {
+      const caughtUpToMs = NOW_MS - 10 * 60_000;
+      expect(detect(snapshot({ components: queues, dependencies: [publish({ firstSeenMs: caughtUpToMs - 60_000 })], caughtUpToMs }))).toEqual([]);
+      expect(detect(snapshot({ components: queues, dependencies: [publish({ firstSeenMs: caughtUpToMs - 6 * 60_000 })], caughtUpToMs }))).toHaveLength(1);
+    });
+  });
+
   describe('near misses raise nothing', () => {
     it('a destination with a live consumer and few unconsumed messages', () => {
       expect(detect(snapshot({ components: queues, dependencies: [publish({ unconsumed: 3 }), edge('orders.audit', 'fulfilment', { kind: 'CONSUME' })] }))).toEqual([]);

@@ -30,14 +30,19 @@ export function createOrphanedHandoffDetector(options: DetectorOptions = {}): De
         const lastPublishMs = Math.max(...publishes.map((e) => e.lastSeenMs));
         const lastConsumeMs = consumes.length > 0 ? Math.max(...consumes.map((e) => e.lastSeenMs)) : undefined;
         const timeout = duration(t.handoffTimeoutMs);
+        // Judge waiting against how far ingestion has caught up, and per source: a consumer whose
+        // own spans are still in a backlog cannot be said to have missed a message yet.
+        const caughtUp = Math.min(snapshot.nowMs, snapshot.caughtUpToMs ?? snapshot.nowMs);
+        const consumersCaughtUp = consumes.length > 0 ? Math.max(...consumes.map((e) => index.components.get(e.to)?.lastSeenMs ?? 0)) : caughtUp;
+        const judgedAt = Math.min(caughtUp, Math.max(consumersCaughtUp, lastConsumeMs ?? 0));
 
         const reasons: string[] = [];
         if (lastConsumeMs === undefined) {
-          if (snapshot.nowMs - firstPublishMs > t.handoffTimeoutMs) {
+          if (caughtUp - firstPublishMs > t.handoffTimeoutMs) {
             reasons.push(`no consumer has ever been seen reading it, though messages have been published since ${instant(firstPublishMs)} (the handoff timeout is ${timeout})`);
           }
-        } else if (lastPublishMs > lastConsumeMs && snapshot.nowMs - lastPublishMs > t.handoffTimeoutMs) {
-          reasons.push(`nothing has been consumed since ${instant(lastConsumeMs)}; the last message, published ${instant(lastPublishMs)}, has waited ${duration(snapshot.nowMs - lastPublishMs)} (the handoff timeout is ${timeout})`);
+        } else if (lastPublishMs > lastConsumeMs && judgedAt - lastPublishMs > t.handoffTimeoutMs) {
+          reasons.push(`nothing has been consumed since ${instant(lastConsumeMs)}; the last message, published ${instant(lastPublishMs)}, has waited ${duration(judgedAt - lastPublishMs)} (the handoff timeout is ${timeout})`);
         }
         if (unconsumed >= t.orphanMinUnconsumed && published > 0 && unconsumed / published >= t.orphanUnconsumedShare) {
           reasons.push(`${count(unconsumed)} of ${count(published)} published messages (${percent(unconsumed / published)}) were never picked up`);

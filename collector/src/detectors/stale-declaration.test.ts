@@ -25,6 +25,19 @@ describe('STALE_DECLARATION', () => {
     expect(findings[0]?.detail).toContain('was last observed 2 days ago');
   });
 
+  it('is not raised while the declarer\'s own traffic is still in a backlog being written', () => {
+    const behind = NOW_MS - 3 * DAY_MS; // fulfilment's spans written so far end three days ago
+    const spec = {
+      components: [component('fulfilment', { tier: 2, firstSeenMs: NOW_MS - 30 * DAY_MS, lastSeenMs: behind })],
+      dependencies: [edge('fulfilment', 'payments', { lastSeenMs: behind - DAY_MS / 2 })],
+      declared: [declared('fulfilment', 'payments')],
+    };
+    expect(createStaleDeclarationDetector({ staleAfterMs: DAY_MS }).detect(snapshot(spec))).toEqual([]);
+    // Caught up, and still not calling payments: stale.
+    const caughtUp = { ...spec, components: [component('fulfilment', { tier: 2, firstSeenMs: NOW_MS - 30 * DAY_MS })] };
+    expect(createStaleDeclarationDetector({ staleAfterMs: DAY_MS }).detect(snapshot(caughtUp))).toHaveLength(1);
+  });
+
   describe('near misses raise nothing', () => {
     it('a declaration observed within the window, directly or as a consumed queue', () => {
       expect(detect(snapshot({

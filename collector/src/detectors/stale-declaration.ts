@@ -58,7 +58,10 @@ export function createStaleDeclarationDetector(options: DetectorOptions = {}): D
         ]);
         const lastSeenMs = observed.length > 0 ? Math.max(...observed.map((e) => e.lastSeenMs)) : undefined;
         const watchedSinceMs = Math.min(...declarers.map((c) => c.firstSeenMs));
-        if (snapshot.nowMs - (lastSeenMs ?? watchedSinceMs) <= t.staleAfterMs) continue;
+        // Staleness is judged against how far the declarer's own traffic has been ingested: a
+        // declaration whose traffic is still in a backlog being written is not stale yet.
+        const judgedAt = Math.min(snapshot.nowMs, snapshot.caughtUpToMs ?? snapshot.nowMs, Math.max(...declarers.map((c) => c.lastSeenMs)));
+        if (judgedAt - (lastSeenMs ?? watchedSinceMs) <= t.staleAfterMs) continue;
 
         const targets = d.tos.map((n) => index.components.get(n)).filter((c): c is ComponentNode => c !== undefined);
         const targetLastSeenMs = targets.length > 0 ? Math.max(...targets.map((c) => c.lastSeenMs)) : undefined;
@@ -66,7 +69,7 @@ export function createStaleDeclarationDetector(options: DetectorOptions = {}): D
         const observedAs = d.tos.length !== 1 || d.tos[0] !== d.to ? ` (observed as ${d.tos.join(', ')})` : '';
         const when = lastSeenMs === undefined
           ? `has never been observed, although ${d.from} has been sending spans since ${instant(watchedSinceMs)}`
-          : `was last observed ${duration(snapshot.nowMs - lastSeenMs)} ago (${instant(lastSeenMs)})`;
+          : `was last observed ${duration(judgedAt - lastSeenMs)} ${judgedAt === snapshot.nowMs ? 'ago' : `before ${d.from}'s latest traffic`} (${instant(lastSeenMs)})`;
         const targetWhen = targetLastSeenMs === undefined
           ? `${d.to} itself has never been seen in traces: only the catalog knows it.`
           : `${d.to} itself was last seen ${duration(snapshot.nowMs - targetLastSeenMs)} ago (${instant(targetLastSeenMs)})` +

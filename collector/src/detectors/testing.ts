@@ -49,6 +49,7 @@ export interface SnapshotSpec {
   declaredOnly?: DeclaredComponent[];
   workflows?: WorkflowStats[];
   nowMs?: number;
+  caughtUpToMs?: number;
   catalogLoaded?: boolean;
 }
 
@@ -71,6 +72,7 @@ export function snapshot(spec: SnapshotSpec): GraphSnapshot {
     declaredOnly: spec.declaredOnly ?? [],
     workflows: spec.workflows ?? [],
     catalogLoaded: spec.catalogLoaded ?? true,
+    caughtUpToMs: spec.caughtUpToMs,
   };
 }
 

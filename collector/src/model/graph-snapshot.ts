@@ -121,6 +121,14 @@ export interface GraphSnapshot {
   workflows: WorkflowStats[];
   /** True when a catalog is configured: documentation findings are only raised against one. */
   catalogLoaded: boolean;
+  /**
+   * How far ingestion has caught up: the newest span time written (at most nowMs). Waiting and
+   * staleness are judged against it, not against the wall clock, so a backlog being replayed (or a
+   * collector catching up after a Neo4j outage) does not look like messages waiting. Defaults to nowMs.
+   */
+  caughtUpToMs?: number | undefined;
+  /** The recent window rates and errors were summed over (ORRERY_DETECT_WINDOW), for explanations. */
+  windowMs?: number | undefined;
 }
 
 export type FindingKind =

@@ -64,6 +64,18 @@ describe('flush loop', () => {
     expect(after).toHaveLength(1); // the read model hears of it once
   });
 
+  it('runs flushes one at a time, so a retried delta reaches the writer and the read model once', async () => {
+    const aggregator = createGraphAggregator({ maxDependencies: 100, maxComponents: 100 });
+    const seqs: number[] = [];
+    const writer = { async write(_d: GraphDelta, seq: number) { seqs.push(seq); await new Promise((r) => setTimeout(r, 20)); return true; }, async warmUp() {} };
+    const after: GraphDelta[] = [];
+    const loop = createFlushLoop({ aggregator, writer, flushMs: 60_000, log: () => {}, afterFlush: (d) => { after.push(d); } });
+    aggregator.addInteraction(call('a', 'b'));
+    await Promise.all([loop.flush(), loop.flush(), loop.flush()]);
+    expect(seqs).toEqual([1]);
+    expect(after.map((d) => d.dependencies[0]!.calls)).toEqual([1]);
+  });
+
   it('writes a dependency never seen before within tens of milliseconds, not a whole interval later', async () => {
     let loop: ReturnType<typeof createFlushLoop> | undefined;
     const aggregator = createGraphAggregator({ maxDependencies: 100, maxComponents: 100, onNewDependency: () => loop?.flushSoon(20) });

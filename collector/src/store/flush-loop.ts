@@ -40,7 +40,16 @@ export function createFlushLoop(options: FlushLoopOptions) {
   /** A delta whose write failed, retried as it is before anything newer. */
   let retry: { seq: number; delta: GraphDelta } | undefined;
 
-  async function flushOnce(): Promise<void> {
+  // Flushes run one at a time: the timer's and an explicit flush() must not write (or hand the
+  // read model) the same retried delta twice.
+  let chain: Promise<void> = Promise.resolve();
+  function flushOnce(): Promise<void> {
+    const run = chain.then(writeNext);
+    chain = run.catch(() => undefined);
+    return run;
+  }
+
+  async function writeNext(): Promise<void> {
     options.beforeFlush?.();
     if (!retry) {
       const delta = options.aggregator.drain();

@@ -1,0 +1,85 @@
+// GraphQL's view of the read model (collector/src/timeline/read-model.ts): components, dependencies,
+// series and diffs for a TimeWindow, mapped to the rows the resolvers return. A row remembers the
+// window it was read in, so Component.dependsOn and Dependency.series answer for the same window.
+import { databaseDisplayName } from '@orrery/collector/inference/component-identity.ts';
+import { diffGraphs } from '@orrery/collector/timeline/graph-diff.ts';
+import { parseDurationMs } from '@orrery/collector/timeline/duration.ts';
+import type { ModelComponent, ReadModel, WindowedEdge } from '@orrery/collector/timeline/read-model.ts';
+import { MINUTE_MS } from '@orrery/collector/timeline/tiers.ts';
+import { resolveWindow, TimeWindowError, type ResolvedWindow, type TimeWindowInput } from '@orrery/collector/timeline/time-window.ts';
+import type { ComponentRow, DependencyRow } from './read-graph.ts';
+
+export interface Windowed {
+  window: ResolvedWindow;
+}
+export type WindowedComponentRow = ComponentRow & Windowed;
+export type WindowedDependencyRow = DependencyRow & Windowed;
+
+const iso = (ms: number | undefined): string | null => (ms === undefined || ms === 0 ? null : new Date(ms).toISOString());
+
+export function componentRow(c: ModelComponent, window: ResolvedWindow): WindowedComponentRow {
+  return {
+    name: c.name, kind: c.kind, namespace: c.namespace ?? null, versions: c.versions, tier: c.intent.tier ?? null, owner: c.owner ?? null, system: c.system ?? null,
+    documented: c.documented, virtual: c.virtual, observed: true, displayName: c.kind === 'DATABASE' ? databaseDisplayName(c.name) : c.name, entryPoint: c.entryPoint,
+    firstSeen: iso(c.firstSeenMs), lastSeen: iso(c.lastSeenMs), window,
+  };
+}
+
+export function windowedDependencyRow(d: WindowedEdge, window: ResolvedWindow): WindowedDependencyRow {
+  return {
+    from: d.from, to: d.to, kind: d.kind, protocol: d.protocol, operation: d.operation ?? null, calls: d.calls, errors: d.errors,
+    callsPerMinute: d.callsPerMinute, errorRate: d.errorRate, p50Ms: d.p50Ms ?? null, p95Ms: d.p95Ms ?? null, p99Ms: d.p99Ms ?? null,
+    errorPropagation: d.errorPropagation ?? null, callsPerTrace: d.callsPerTrace ?? null, documented: d.documented,
+    firstSeen: new Date(d.firstSeenMs).toISOString(), lastSeen: new Date(d.lastSeenMs).toISOString(), exemplarTraceIds: d.exemplarTraceIds, window,
+  };
+}
+
+/** A TimeWindow argument resolved against the model (rollouts from its versions); bad input is the caller's error. */
+export function windowOf(model: ReadModel, input: TimeWindowInput | null | undefined, nowMs: number): ResolvedWindow {
+  return resolveWindow(input, nowMs, (component, version) => model.versionFirstSeen(component, version));
+}
+
+/** A series step: given, or the window in about 60 steps, rounded to whole minutes. */
+export function stepOf(window: ResolvedWindow, step: string | null | undefined): number {
+  if (step) {
+    const ms = parseDurationMs(step);
+    if (ms === undefined || ms < MINUTE_MS) throw new TimeWindowError(`step must be a duration of at least 1m, such as 5m or 1h; got ${JSON.stringify(step)}`);
+    if ((window.toMs - window.fromMs) / ms > 10_000) throw new TimeWindowError(`step ${step} would cut the window into more than 10,000 points`);
+    return ms;
+  }
+  return Math.max(MINUTE_MS, Math.ceil((window.toMs - window.fromMs) / 60 / MINUTE_MS) * MINUTE_MS);
+}
+
+export function resolvedWindowRow(window: ResolvedWindow, nowMs: number) {
+  return { from: new Date(window.fromMs).toISOString(), to: new Date(window.toMs).toISOString(), resolutionSeconds: resolutionOf(window, nowMs) / 1000 };
+}
+
+/** The width of the buckets a window is summed from: minutes within the last day, hours within 30 days, days beyond. */
+function resolutionOf(window: ResolvedWindow, nowMs: number): number {
+  const age = nowMs - window.fromMs;
+  return age <= 86_400_000 ? MINUTE_MS : age <= 30 * 86_400_000 ? 3_600_000 : 86_400_000;
+}
+
+export function graphDiffRow(model: ReadModel, before: ResolvedWindow, after: ResolvedWindow, nowMs: number) {
+  const side = (w: ResolvedWindow) => ({
+    dependencies: model.dependencies(w),
+    components: model.activeComponents(w).map((c) => c.name),
+    minutes: Math.max(1, (w.toMs - w.fromMs) / MINUTE_MS),
+  });
+  const diff = diffGraphs(side(before), side(after));
+  const from = Math.min(before.fromMs, after.fromMs);
+  const to = Math.max(before.toMs, after.toMs);
+  return {
+    before: resolvedWindowRow(before, nowMs),
+    after: resolvedWindowRow(after, nowMs),
+    addedDependencies: diff.addedDependencies.map((d) => windowedDependencyRow(d, after)),
+    removedDependencies: diff.removedDependencies.map((d) => windowedDependencyRow(d, before)),
+    changedDependencies: diff.changedDependencies.map((c) => ({
+      from: c.after.from, to: c.after.to, kind: c.after.kind, before: windowedDependencyRow(c.before, before), after: windowedDependencyRow(c.after, after),
+      reasons: c.reasons, regressed: c.regressed,
+    })),
+    addedComponents: diff.addedComponents,
+    removedComponents: diff.removedComponents,
+    versionChanges: model.versionChanges(from, to).map((v) => ({ component: v.component, from: v.from ?? null, to: v.to, at: new Date(v.atMs).toISOString() })),
+  };
+}

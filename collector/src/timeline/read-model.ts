@@ -245,8 +245,13 @@ export function createReadModel(options: { tiers: Tiers }) {
     };
   }
 
-  /** Windows are summed from whole minutes: bounds rounded up to the minute give the same answer and a stable cache key. */
+  /**
+   * Windows are summed from whole minutes: a window is widened to the minutes it touches (its
+   * first and last minute count whole), which also makes a stable cache key within a minute.
+   */
+  const minuteFloor = (ms: number) => Math.floor(ms / MINUTE_MS) * MINUTE_MS;
   const minuteCeil = (ms: number) => Math.ceil(ms / MINUTE_MS) * MINUTE_MS;
+  const widened = (w: ResolvedWindow): ResolvedWindow => (w.all ? w : { fromMs: minuteFloor(w.fromMs), toMs: minuteCeil(w.toMs), all: false });
 
   const model = {
     applyDelta(delta: GraphDelta): void {
@@ -334,7 +339,7 @@ export function createReadModel(options: { tiers: Tiers }) {
 
     /** Dependencies with calls (or unconsumed messages) in the window, with that window's metrics. */
     dependencies(window: ResolvedWindow): WindowedEdge[] {
-      const w: ResolvedWindow = window.all ? window : { fromMs: minuteCeil(window.fromMs), toMs: minuteCeil(window.toMs), all: false };
+      const w = widened(window);
       const key = `${w.all ? 'all' : `${w.fromMs}:${w.toMs}`}`;
       const cached = cache.get(key);
       if (cached) return cached;
@@ -349,7 +354,8 @@ export function createReadModel(options: { tiers: Tiers }) {
     },
 
     /** Components that sent spans in the window or are an end of a dependency active in it. */
-    activeComponents(window: ResolvedWindow): ModelComponent[] {
+    activeComponents(asked: ResolvedWindow): ModelComponent[] {
+      const window = widened(asked);
       const active = new Set<string>();
       for (const d of model.dependencies(window)) {
         active.add(d.from);
@@ -396,7 +402,8 @@ export function createReadModel(options: { tiers: Tiers }) {
     },
 
     /** Workflow outcomes in the window (lifetime for `all`). */
-    workflows(window: ResolvedWindow): WorkflowStats[] {
+    workflows(asked: ResolvedWindow): WorkflowStats[] {
+      const window = widened(asked);
       const out: WorkflowStats[] = [];
       for (const w of workflows.values()) {
         if (window.all) {

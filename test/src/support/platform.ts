@@ -14,8 +14,9 @@ export async function clearGraph(uri: string): Promise<void> {
   }
 }
 
-export async function startTestPlatform(neo4jUri: string, env: Record<string, string> = {}): Promise<Platform> {
-  await clearGraph(neo4jUri);
+/** `keepGraph`: start on the graph a previous platform left (a restart), instead of a clean one. */
+export async function startTestPlatform(neo4jUri: string, env: Record<string, string> = {}, options: { keepGraph?: boolean } = {}): Promise<Platform> {
+  if (!options.keepGraph) await clearGraph(neo4jUri);
   const config = loadConfig({
     NEO4J_URI: neo4jUri,
     ORRERY_OTLP_PORT: String(await freePort()),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { boundaryDistance, edgeGeometry, type Shape } from './edge-geometry.ts';
+import { boundaryDistance, edgeGeometry, edgeMidpoint, type Shape } from './edge-geometry.ts';
 
 const options = { curvature: 0, arrowLength: 8, arrowHalfWidth: 4 };
 const circle: Shape = { type: 'circle', r: 10 };
@@ -52,5 +52,19 @@ describe('edgeGeometry', () => {
     const ba = edgeGeometry({ x: 100, y: 0 }, circle, { x: 0, y: 0 }, circle, { ...options, curvature: 0.2 })!;
     expect(Math.sign(ab.control.y)).toBe(-Math.sign(ba.control.y));
     expect(ab.line).toContain('Q');
+  });
+});
+
+describe('edgeMidpoint', () => {
+  it('is half way along a straight edge and on the bulge of a curved one', () => {
+    const straight = edgeGeometry({ x: 0, y: 0 }, circle, { x: 100, y: 0 }, circle, options)!;
+    expect(edgeMidpoint(straight, 0).y).toBeCloseTo(0);
+    expect(edgeMidpoint(straight, 0).x).toBeCloseTo((straight.start.x + straight.base.x) / 2);
+    const curved = edgeGeometry({ x: 0, y: 0 }, circle, { x: 100, y: 0 }, circle, { ...options, curvature: 0.2 })!;
+    const mid = edgeMidpoint(curved, 0.2);
+    // On the curve's bulge, between the chord and the control point.
+    expect(Math.sign(mid.y)).toBe(Math.sign(curved.control.y));
+    expect(Math.abs(mid.y)).toBeGreaterThan(Math.abs(curved.control.y) / 3);
+    expect(Math.abs(mid.y)).toBeLessThan(Math.abs(curved.control.y));
   });
 });

@@ -105,3 +105,12 @@ export function edgeGeometry(
   const arrow = `M${f(tip.x)},${f(tip.y)}L${f(base.x + wx)},${f(base.y + wy)}L${f(base.x - wx)},${f(base.y - wy)}Z`;
   return { start, control, base, tip, line, arrow };
 }
+
+/** The middle of the drawn line (t = 0.5 on its quadratic curve), where a change marker sits. */
+export function edgeMidpoint(g: Pick<EdgeGeometry, 'start' | 'control' | 'base'>, curvature: number): Point {
+  if (curvature === 0) return { x: (g.start.x + g.base.x) / 2, y: (g.start.y + g.base.y) / 2 };
+  return {
+    x: 0.25 * g.start.x + 0.5 * g.control.x + 0.25 * g.base.x,
+    y: 0.25 * g.start.y + 0.5 * g.control.y + 0.25 * g.base.y,
+  };
+}

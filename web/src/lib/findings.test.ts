@@ -6,6 +6,7 @@ import {
   findingEmphasis,
   findingKindLabel,
   findingsConcerning,
+  findingsInWindow,
   groupFindings,
   severityMarks,
   worseSeverity,
@@ -152,5 +153,26 @@ describe('labels', () => {
       { label: 'Waiting', values: ['checkout'], mono: false },
     ]);
     expect(evidenceRows(null)).toEqual([]);
+  });
+});
+
+describe('findingsInWindow', () => {
+  const window = { fromMs: Date.parse('2025-01-01T10:00:00Z'), toMs: Date.parse('2025-01-01T11:00:00Z') };
+  const seen = (id: string, firstSeen: string, lastSeen: string, status: 'OPEN' | 'RESOLVED' = 'RESOLVED') =>
+    finding(id, { firstSeen: `2025-01-01T${firstSeen}:00Z`, lastSeen: `2025-01-01T${lastSeen}:00Z`, status });
+
+  it('keeps findings that held at some moment of the window', () => {
+    const findings = [
+      seen('before', '08:00', '09:00'),
+      seen('across-start', '09:00', '10:30'),
+      seen('inside', '10:10', '10:20'),
+      seen('open', '10:50', '12:00', 'OPEN'),
+      seen('after', '11:30', '12:00', 'OPEN'),
+    ];
+    expect(findingsInWindow(findings, window).map((f) => f.id)).toEqual(['across-start', 'inside', 'open']);
+  });
+
+  it('keeps the finding being read whatever the window', () => {
+    expect(findingsInWindow([seen('before', '08:00', '09:00')], window, 'before').map((f) => f.id)).toEqual(['before']);
   });
 });

@@ -1,7 +1,7 @@
 // Findings on the map: which components and dependencies each one concerns, the worst severity
 // touching each, and the order the findings panel lists them in. Pure: the map, the findings
 // panel and the component panel all read these, so the three agree on what a finding touches.
-import { SEVERITIES, type Finding, type FindingStatus, type Severity } from './model.ts';
+import { SEVERITIES, type Finding, type FindingStatus, type ResolvedWindow, type Severity } from './model.ts';
 import type { Emphasis } from './render-model.ts';
 
 /** An edge as drawn: one per direction between two components (render-model.ts `MapEdge`). */
@@ -96,6 +96,22 @@ export function groupFindings(findings: readonly Finding[]): FindingGroups {
   }
   const active = SEVERITIES.filter((s) => bySeverity.has(s)).map((severity) => ({ severity, findings: bySeverity.get(severity)! }));
   return { active, resolved, counts };
+}
+
+/**
+ * The findings that held at some moment of the window: first seen before it ended, last seen
+ * after it began (an open finding is seen again at every detector pass). The one being read is
+ * kept whatever the window, so changing the range never pulls it from under the reader.
+ */
+export function findingsInWindow(findings: readonly Finding[], window: Pick<ResolvedWindow, 'fromMs' | 'toMs'>, keepId: string | null = null): Finding[] {
+  return findings.filter((f) => {
+    if (f.id === keepId) return true;
+    const first = Date.parse(f.firstSeen);
+    const last = Date.parse(f.lastSeen);
+    // A timestamp the page cannot read does not hide the finding.
+    if (!Number.isFinite(first) || !Number.isFinite(last)) return true;
+    return first <= window.toMs && last >= window.fromMs;
+  });
 }
 
 /** The components a finding names: its components and every component on its path. */

@@ -1,15 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { createPollingGraphSource, type GraphListener } from './graph-source.ts';
-import { component } from './test-builders.ts';
+import { component, wireWindow } from './test-builders.ts';
 
 function harness(bodies: (string | Error)[]) {
   const timers: (() => void)[] = [];
+  const delays: number[] = [];
   const requests: unknown[] = [];
   const events: string[] = [];
   const source = createPollingGraphSource({
     intervalMs: 2000,
     clock: () => new Date('2025-01-01T00:00:00Z'),
-    setTimer: (run) => timers.push(run),
+    setTimer: (run, ms) => {
+      timers.push(run);
+      delays.push(ms);
+    },
     clearTimer: () => {},
     fetch: (async (_url: string, init: RequestInit) => {
       requests.push(JSON.parse(String(init.body)));
@@ -24,11 +28,11 @@ function harness(bodies: (string | Error)[]) {
     error: (e) => events.push(`error ${e.message}`),
   };
   const settle = () => new Promise((r) => setTimeout(r, 0));
-  return { source, listener, timers, requests, events, settle };
+  return { source, listener, timers, delays, requests, events, settle };
 }
 
 const body = (n: number) =>
-  JSON.stringify({ data: { components: Array.from({ length: n }, (_, i) => component(`c${i}`)), dependencies: [], findings: [] } });
+  JSON.stringify({ data: { window: wireWindow(), components: Array.from({ length: n }, (_, i) => component(`c${i}`)), dependencies: [], findings: [] } });
 
 describe('createPollingGraphSource', () => {
   it('posts the map query and delivers a snapshot, then polls again', async () => {
@@ -52,6 +56,24 @@ describe('createPollingGraphSource', () => {
     h.timers.shift()!();
     await h.settle();
     expect(h.events).toEqual(['error connection refused', 'snapshot 1']);
+  });
+
+  it('sends the window and polls at the interval asked for', async () => {
+    const h = harness([body(1)]);
+    h.source.start(h.listener, { window: { last: '24h' }, intervalMs: 60_000 });
+    await h.settle();
+    expect(h.requests[0]).toMatchObject({ variables: { window: { last: '24h' } } });
+    expect(h.delays).toEqual([60_000]);
+  });
+
+  it('asks for a fixed range until it is answered once, then stops', async () => {
+    const h = harness([new Error('connection refused'), body(2)]);
+    h.source.start(h.listener, { window: { from: '2025-01-01T00:00:00Z', to: '2025-01-01T01:00:00Z' }, intervalMs: null });
+    await h.settle();
+    h.timers.shift()!();
+    await h.settle();
+    expect(h.events).toEqual(['error connection refused', 'snapshot 2']);
+    expect(h.timers).toHaveLength(0);
   });
 
   it('stops scheduling once stopped', async () => {

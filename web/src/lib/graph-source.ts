@@ -3,6 +3,7 @@
 // one without touching anything else.
 import { GRAPH_QUERY, parseGraphResponse } from './graph-wire.ts';
 import type { GraphSnapshot } from './model.ts';
+import type { TimeWindowInput } from './time-range.ts';
 
 export interface GraphListener {
   /** A snapshot that differs from the previous one (the first one always does). */
@@ -13,9 +14,20 @@ export interface GraphListener {
   error(error: Error, at: Date): void;
 }
 
+/** What to fetch: the window the map shows, and how often to ask again. */
+export interface GraphRequest {
+  /** Omitted: the API's default (the last hour). */
+  window?: TimeWindowInput;
+  /**
+   * Time between two polls; null asks until one answer arrives and then stops (a range wholly in
+   * the past cannot change). Omitted: the source's interval.
+   */
+  intervalMs?: number | null;
+}
+
 export interface GraphSource {
-  /** Starts delivering to the listener; the returned function stops it. */
-  start(listener: GraphListener): () => void;
+  /** Starts delivering to the listener; the returned function stops it. Another range is another start. */
+  start(listener: GraphListener, request?: GraphRequest): () => void;
 }
 
 export interface PollingOptions {
@@ -36,7 +48,9 @@ export function createPollingGraphSource(options: PollingOptions = {}): GraphSou
   const clearTimer = options.clearTimer ?? ((handle) => clearTimeout(handle as ReturnType<typeof setTimeout>));
 
   return {
-    start(listener) {
+    start(listener, request = {}) {
+      const every = request.intervalMs === undefined ? intervalMs : request.intervalMs;
+      const variables = request.window ? { window: request.window } : {};
       let stopped = false;
       let timer: unknown = null;
       let lastBody: string | null = null;
@@ -45,11 +59,12 @@ export function createPollingGraphSource(options: PollingOptions = {}): GraphSou
       // The next poll is scheduled only once the previous one has finished, so a slow API is
       // never hit by overlapping requests.
       const poll = async () => {
+        let answered = false;
         try {
           const response = await doFetch(endpoint, {
             method: 'POST',
             headers: { 'content-type': 'application/json', accept: 'application/json' },
-            body: JSON.stringify({ query: GRAPH_QUERY, variables: {} }),
+            body: JSON.stringify({ query: GRAPH_QUERY, variables }),
             signal: abort.signal,
           });
           const text = await response.text();
@@ -65,11 +80,13 @@ export function createPollingGraphSource(options: PollingOptions = {}): GraphSou
             lastBody = text;
             listener.snapshot(snapshot);
           }
+          answered = true;
         } catch (error) {
           if (stopped) return;
           listener.error(error instanceof Error ? error : new Error(String(error)), clock());
         }
-        if (!stopped) timer = setTimer(() => void poll(), intervalMs);
+        // A fixed range is asked again only until it has been answered once.
+        if (!stopped && (every !== null || !answered)) timer = setTimer(() => void poll(), every ?? intervalMs);
       };
 
       void poll();

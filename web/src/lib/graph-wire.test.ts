@@ -1,21 +1,28 @@
 import { describe, expect, it } from 'vitest';
-import { GraphWireError, parseGraphResponse } from './graph-wire.ts';
-import { component, dependency, wireFinding } from './test-builders.ts';
+import { GraphWireError, dependencyKey, parseDiffResponse, parseGraphResponse, parseSeriesResponse } from './graph-wire.ts';
+import { WINDOW, component, dependency, wireFinding, wireWindow } from './test-builders.ts';
 
 const at = new Date('2025-01-01T00:00:00Z');
 
 describe('parseGraphResponse', () => {
   it('reads components and dependencies as the schema sends them', () => {
-    const body = { data: { components: [component('checkout'), component('payments', { tier: 0 })], dependencies: [dependency('checkout', 'payments')], findings: [] } };
+    const body = { data: { window: wireWindow(), components: [component('checkout'), component('payments', { tier: 0 })], dependencies: [dependency('checkout', 'payments')], findings: [] } };
     const snap = parseGraphResponse(body, at);
     expect(snap.components.map((c) => c.name)).toEqual(['checkout', 'payments']);
     expect(snap.components[1]?.tier).toBe(0);
     expect(snap.dependencies).toHaveLength(1);
     expect(snap.receivedAt).toBe(at);
+    expect(snap.window).toEqual(WINDOW);
+    expect(snap.dependencies[0]).toMatchObject({ callsPerMinute: 100 / 60, errorRate: 0 });
+  });
+
+  it('names the field when the resolved window is not made of instants', () => {
+    const body = { data: { window: { from: 'an hour ago', to: '2025-01-01T01:00:00Z', resolutionSeconds: 60 }, components: [], dependencies: [], findings: [] } };
+    expect(() => parseGraphResponse(body, at)).toThrow(/data\.window\.from must be an ISO-8601 instant/);
   });
 
   it('names the field when a kind is unknown', () => {
-    const body = { data: { components: [{ ...component('x'), kind: 'LAMBDA' }], dependencies: [], findings: [] } };
+    const body = { data: { window: wireWindow(), components: [{ ...component('x'), kind: 'LAMBDA' }], dependencies: [], findings: [] } };
     expect(() => parseGraphResponse(body, at)).toThrow(/data\.components\[0\]\.kind is "LAMBDA"/);
   });
 
@@ -25,7 +32,7 @@ describe('parseGraphResponse', () => {
   });
 
   it('drops and counts a dependency on a component the API did not list, instead of inventing one', () => {
-    const body = { data: { components: [component('checkout')], dependencies: [dependency('checkout', 'ghost')], findings: [] } };
+    const body = { data: { window: wireWindow(), components: [component('checkout')], dependencies: [dependency('checkout', 'ghost')], findings: [] } };
     const snap = parseGraphResponse(body, at);
     expect(snap.components).toHaveLength(1);
     expect(snap.dependencies).toHaveLength(0);
@@ -35,6 +42,7 @@ describe('parseGraphResponse', () => {
   it('reads findings of every status, decoding the evidence JSON', () => {
     const body = {
       data: {
+        window: wireWindow(),
         components: [component('checkout')],
         dependencies: [],
         findings: [
@@ -54,12 +62,82 @@ describe('parseGraphResponse', () => {
   });
 
   it('names the field when a finding has an unknown severity', () => {
-    const body = { data: { components: [], dependencies: [], findings: [{ ...wireFinding('f1'), severity: 'URGENT' }] } };
+    const body = { data: { window: wireWindow(), components: [], dependencies: [], findings: [{ ...wireFinding('f1'), severity: 'URGENT' }] } };
     expect(() => parseGraphResponse(body, at)).toThrow(/data\.findings\[0\]\.severity is "URGENT"/);
   });
 
   it('keeps evidence that is not a JSON object as text instead of failing the map', () => {
-    const body = { data: { components: [], dependencies: [], findings: [{ ...wireFinding('f1'), evidence: '3 calls, trace abc' }] } };
+    const body = { data: { window: wireWindow(), components: [], dependencies: [], findings: [{ ...wireFinding('f1'), evidence: '3 calls, trace abc' }] } };
     expect(parseGraphResponse(body, at).findings[0]?.evidence).toEqual({ text: '3 calls, trace abc' });
+  });
+});
+
+describe('parseSeriesResponse', () => {
+  const series = (calls: number[]) => calls.map((c, i) => ({ at: new Date(WINDOW.fromMs + i * 60_000).toISOString(), calls: c, errors: 0, p95Ms: c === 0 ? null : 12 }));
+
+  it('reads the component history and each dependency history under its key', () => {
+    const body = {
+      data: {
+        service: {
+          name: 'checkout',
+          series: [{ at: '2025-01-01T00:00:00Z', callsIn: 3, callsOut: 5, errors: 1 }],
+          dependsOn: [{ from: 'checkout', to: 'pricing', kind: 'SYNC', protocol: 'http', operation: 'GET /price', series: series([4, 0]) }],
+          dependents: [{ from: 'storefront', to: 'checkout', kind: 'SYNC', protocol: 'http', operation: null, series: series([3]) }],
+        },
+      },
+    };
+    const parsed = parseSeriesResponse(body)!;
+    expect(parsed.points).toEqual([{ atMs: WINDOW.fromMs, callsIn: 3, callsOut: 5, errors: 1 }]);
+    const key = dependencyKey({ from: 'checkout', to: 'pricing', kind: 'SYNC', protocol: 'http', operation: 'GET /price' });
+    expect(parsed.dependencies.get(key)?.map((p) => [p.calls, p.p95Ms])).toEqual([
+      [4, 12],
+      [0, null],
+    ]);
+    expect(parsed.dependencies.get(dependencyKey(dependency('storefront', 'checkout')))).toHaveLength(1);
+  });
+
+  it('is null for a component the window does not know', () => {
+    expect(parseSeriesResponse({ data: { service: null } })).toBeNull();
+  });
+
+  it('names the field of a malformed point', () => {
+    const body = { data: { service: { name: 'x', series: [{ at: '2025-01-01T00:00:00Z', callsIn: 'many', callsOut: 0, errors: 0 }], dependsOn: [], dependents: [] } } };
+    expect(() => parseSeriesResponse(body)).toThrow(/data\.service\.series\[0\]\.callsIn must be a number/);
+  });
+});
+
+describe('parseDiffResponse', () => {
+  it('reads every part of a diff and the before window components', () => {
+    const before = { fromMs: WINDOW.fromMs - 3_600_000, toMs: WINDOW.fromMs, resolutionSeconds: 60 };
+    const body = {
+      data: {
+        graphDiff: {
+          before: wireWindow(before),
+          after: wireWindow(),
+          addedDependencies: [dependency('checkout', 'fraud')],
+          removedDependencies: [dependency('checkout', 'legacy')],
+          changedDependencies: [
+            { from: 'checkout', to: 'pricing', kind: 'SYNC', before: dependency('checkout', 'pricing'), after: dependency('checkout', 'pricing', { errors: 31 }), reasons: ['error rate 0% -> 31%'], regressed: true },
+          ],
+          addedComponents: ['fraud'],
+          removedComponents: ['legacy'],
+          versionChanges: [{ component: 'checkout', from: '2.7.0', to: '2.7.1', at: '2025-01-01T00:10:00Z' }],
+        },
+        beforeComponents: [component('checkout'), component('legacy', { kind: 'EXTERNAL' })],
+      },
+    };
+    const diff = parseDiffResponse(body);
+    expect(diff.before).toEqual(before);
+    expect(diff.after).toEqual(WINDOW);
+    expect(diff.addedDependencies.map((d) => d.to)).toEqual(['fraud']);
+    expect(diff.removedDependencies.map((d) => d.to)).toEqual(['legacy']);
+    expect(diff.changedDependencies[0]).toMatchObject({ to: 'pricing', regressed: true, reasons: ['error rate 0% -> 31%'] });
+    expect(diff.changedDependencies[0]?.after.errors).toBe(31);
+    expect(diff.versionChanges).toEqual([{ component: 'checkout', from: '2.7.0', to: '2.7.1', atMs: Date.parse('2025-01-01T00:10:00Z') }]);
+    expect(diff.beforeComponents.find((c) => c.name === 'legacy')?.kind).toBe('EXTERNAL');
+  });
+
+  it('reports a GraphQL error (an unknown version, say) with its message', () => {
+    expect(() => parseDiffResponse({ errors: [{ message: 'window.sinceVersion: checkout has never reported service.version 9' }] })).toThrow(/never reported/);
   });
 });

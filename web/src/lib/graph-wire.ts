@@ -7,33 +7,81 @@ import {
   SEVERITIES,
   type Component,
   type ComponentKind,
+  type ComponentPoint,
   type Dependency,
+  type DependencyChange,
   type DependencyKind,
+  type DependencyPoint,
   type Finding,
   type FindingStatus,
+  type GraphDiff,
   type GraphSnapshot,
+  type ResolvedWindow,
   type Severity,
+  type VersionChange,
 } from './model.ts';
 
 /** The fields of a finding the app reads, shared by the map's query and the acknowledge mutation. */
 export const FINDING_FIELDS = 'id kind severity title detail components path status firstSeen lastSeen evidence acknowledgement';
 
+const COMPONENT_FIELDS = 'name displayName entryPoint kind namespace versions tier owner system documented virtual firstSeen lastSeen';
+const DEPENDENCY_FIELDS = `from to kind protocol operation calls errors callsPerMinute errorRate p50Ms p95Ms p99Ms
+    errorPropagation callsPerTrace documented firstSeen lastSeen`;
+const WINDOW_FIELDS = 'from to resolutionSeconds';
+
 /**
  * Components and dependencies are fetched as two flat lists rather than through
- * `Component.dependsOn`, so each edge crosses the wire once whatever the estate's size.
- * Findings come in the same request, of every status: a finding that resolves while someone is
- * reading it turns grey instead of disappearing from under them, and the map and the findings
- * list always describe the same moment.
+ * `Component.dependsOn`, so each edge crosses the wire once whatever the estate's size; both are
+ * read for `$window`, which the same request resolves, so the page can say which instants the
+ * numbers cover. Findings come in the same request, of every status: a finding that resolves
+ * while someone is reading it turns grey instead of disappearing from under them, and the map
+ * and the findings list always describe the same moment.
  */
-export const GRAPH_QUERY = `query OrreryMap {
-  components {
-    name displayName entryPoint kind namespace versions tier owner system documented virtual firstSeen lastSeen
-  }
-  dependencies {
-    from to kind protocol operation calls errors p50Ms p95Ms p99Ms
-    errorPropagation callsPerTrace documented firstSeen lastSeen
+export const GRAPH_QUERY = `query OrreryMap($window: TimeWindow) {
+  window(window: $window) { ${WINDOW_FIELDS} }
+  components(window: $window) { ${COMPONENT_FIELDS} }
+  dependencies(window: $window) {
+    ${DEPENDENCY_FIELDS}
   }
   findings { ${FINDING_FIELDS} }
+}`;
+
+/**
+ * The selected component's history and that of each of its dependencies, for the side panel's
+ * sparklines. Asked for one component at a time: series for every edge in every poll would
+ * multiply the map's payload by the number of steps.
+ */
+export const SERIES_QUERY = `query OrrerySeries($name: String!, $window: TimeWindow, $step: String) {
+  service(name: $name, window: $window) {
+    name
+    series(step: $step) { at callsIn callsOut errors }
+    dependsOn { from to kind protocol operation series(step: $step) { at calls errors p95Ms } }
+    dependents { from to kind protocol operation series(step: $step) { at calls errors p95Ms } }
+  }
+}`;
+
+/** Both ends of a diff as instants; `window` resolves the after window first (see time-queries.ts). */
+export const RESOLVE_WINDOW_QUERY = `query OrreryWindow($window: TimeWindow) { window(window: $window) { ${WINDOW_FIELDS} } }`;
+
+/**
+ * What changed between two windows. The before window's components come along: a removed
+ * component is only a name in `graphDiff`, and the map needs its kind and label to draw its ghost.
+ */
+export const DIFF_QUERY = `query OrreryDiff($before: TimeWindow!, $after: TimeWindow!) {
+  graphDiff(before: $before, after: $after) {
+    before { ${WINDOW_FIELDS} }
+    after { ${WINDOW_FIELDS} }
+    addedDependencies { ${DEPENDENCY_FIELDS} }
+    removedDependencies { ${DEPENDENCY_FIELDS} }
+    changedDependencies {
+      from to kind reasons regressed
+      before { ${DEPENDENCY_FIELDS} }
+      after { ${DEPENDENCY_FIELDS} }
+    }
+    addedComponents removedComponents
+    versionChanges { component from to at }
+  }
+  beforeComponents: components(window: $before) { ${COMPONENT_FIELDS} }
 }`;
 
 export class GraphWireError extends Error {
@@ -129,6 +177,8 @@ function parseDependency(value: unknown, at: string): Dependency {
     operation: optStr(value, 'operation', at),
     calls: num(value, 'calls', at),
     errors: num(value, 'errors', at),
+    callsPerMinute: num(value, 'callsPerMinute', at),
+    errorRate: num(value, 'errorRate', at),
     p50Ms: optNum(value, 'p50Ms', at),
     p95Ms: optNum(value, 'p95Ms', at),
     p99Ms: optNum(value, 'p99Ms', at),
@@ -191,15 +241,132 @@ export function graphqlErrorMessage(body: unknown): string | null {
  * cannot be drawn; it is dropped and counted rather than invented as a placeholder component.
  */
 export function parseGraphResponse(body: unknown, receivedAt: Date): GraphSnapshot {
-  if (!isObject(body)) throw new GraphWireError('response must be a JSON object');
-  const message = graphqlErrorMessage(body);
-  if (message !== null) throw new GraphWireError(`GraphQL error: ${message}`);
-  const data = body['data'];
-  if (!isObject(data)) throw new GraphWireError('response.data must be an object');
+  const data = dataOf(body);
+  const window = parseWindow(data['window'], 'data.window');
   const components = list(data, 'components', 'data').map((c, i) => parseComponent(c, `data.components[${i}]`));
   const names = new Set(components.map((c) => c.name));
   const all = list(data, 'dependencies', 'data').map((d, i) => parseDependency(d, `data.dependencies[${i}]`));
   const dependencies = all.filter((d) => names.has(d.from) && names.has(d.to));
   const findings = list(data, 'findings', 'data').map((f, i) => parseFinding(f, `data.findings[${i}]`));
-  return { components, dependencies, droppedDependencies: all.length - dependencies.length, findings, receivedAt };
+  return { window, components, dependencies, droppedDependencies: all.length - dependencies.length, findings, receivedAt };
+}
+
+/** `data` of a GraphQL response, after raising the errors GraphQL reports with status 200. */
+export function dataOf(body: unknown): Json {
+  if (!isObject(body)) throw new GraphWireError('response must be a JSON object');
+  const message = graphqlErrorMessage(body);
+  if (message !== null) throw new GraphWireError(`GraphQL error: ${message}`);
+  const data = body['data'];
+  if (!isObject(data)) throw new GraphWireError('response.data must be an object');
+  return data;
+}
+
+/** An ISO-8601 instant as epoch ms, naming the field when it is not one. */
+function instant(o: Json, key: string, at: string): number {
+  const text = str(o, key, at);
+  const ms = Date.parse(text);
+  if (!Number.isFinite(ms)) throw new GraphWireError(`${at}.${key} must be an ISO-8601 instant, got "${text}"`);
+  return ms;
+}
+
+export function parseWindow(value: unknown, at: string): ResolvedWindow {
+  if (!isObject(value)) throw new GraphWireError(`${at} must be an object`);
+  const window = { fromMs: instant(value, 'from', at), toMs: instant(value, 'to', at), resolutionSeconds: num(value, 'resolutionSeconds', at) };
+  if (window.toMs < window.fromMs) throw new GraphWireError(`${at} ends before it starts`);
+  return window;
+}
+
+/** A dependency's identity within a window: its ends, kind, protocol and operation. */
+export function dependencyKey(d: Pick<Dependency, 'from' | 'to' | 'kind' | 'protocol' | 'operation'>): string {
+  return JSON.stringify([d.from, d.to, d.kind, d.protocol, d.operation ?? null]);
+}
+
+function points<T>(o: Json, key: string, at: string, parse: (p: Json, at: string) => T): T[] {
+  return list(o, key, at).map((p, i) => {
+    const here = `${at}.${key}[${i}]`;
+    if (!isObject(p)) throw new GraphWireError(`${here} must be an object`);
+    return parse(p, here);
+  });
+}
+
+const componentPoint = (p: Json, at: string): ComponentPoint => ({
+  atMs: instant(p, 'at', at),
+  callsIn: num(p, 'callsIn', at),
+  callsOut: num(p, 'callsOut', at),
+  errors: num(p, 'errors', at),
+});
+
+const dependencyPoint = (p: Json, at: string): DependencyPoint => ({
+  atMs: instant(p, 'at', at),
+  calls: num(p, 'calls', at),
+  errors: num(p, 'errors', at),
+  p95Ms: optNum(p, 'p95Ms', at),
+});
+
+export interface ComponentSeries {
+  name: string;
+  points: ComponentPoint[];
+  /** Each dependency's points by `dependencyKey`, in and out. */
+  dependencies: Map<string, DependencyPoint[]>;
+}
+
+/** The answer to SERIES_QUERY; null when the API knows no component of that name in the window. */
+export function parseSeriesResponse(body: unknown): ComponentSeries | null {
+  const data = dataOf(body);
+  const c = data['service'];
+  if (c === null || c === undefined) return null;
+  if (!isObject(c)) throw new GraphWireError('data.service must be an object');
+  const dependencies = new Map<string, DependencyPoint[]>();
+  for (const side of ['dependsOn', 'dependents'] as const) {
+    list(c, side, 'data.service').forEach((d, i) => {
+      const at = `data.service.${side}[${i}]`;
+      if (!isObject(d)) throw new GraphWireError(`${at} must be an object`);
+      const key = dependencyKey({
+        from: str(d, 'from', at),
+        to: str(d, 'to', at),
+        kind: oneOf<DependencyKind>(d, 'kind', at, DEPENDENCY_KINDS),
+        protocol: str(d, 'protocol', at),
+        operation: optStr(d, 'operation', at),
+      });
+      dependencies.set(key, points(d, 'series', at, dependencyPoint));
+    });
+  }
+  return { name: str(c, 'name', 'data.service'), points: points(c, 'series', 'data.service', componentPoint), dependencies };
+}
+
+function parseChange(value: unknown, at: string): DependencyChange {
+  if (!isObject(value)) throw new GraphWireError(`${at} must be an object`);
+  return {
+    from: str(value, 'from', at),
+    to: str(value, 'to', at),
+    kind: oneOf<DependencyKind>(value, 'kind', at, DEPENDENCY_KINDS),
+    before: parseDependency(value['before'], `${at}.before`),
+    after: parseDependency(value['after'], `${at}.after`),
+    reasons: strings(value, 'reasons', at),
+    regressed: bool(value, 'regressed', at),
+  };
+}
+
+function parseVersionChange(value: unknown, at: string): VersionChange {
+  if (!isObject(value)) throw new GraphWireError(`${at} must be an object`);
+  return { component: str(value, 'component', at), from: optStr(value, 'from', at), to: str(value, 'to', at), atMs: instant(value, 'at', at) };
+}
+
+/** The answer to DIFF_QUERY. */
+export function parseDiffResponse(body: unknown): GraphDiff {
+  const data = dataOf(body);
+  const d = data['graphDiff'];
+  const at = 'data.graphDiff';
+  if (!isObject(d)) throw new GraphWireError(`${at} must be an object`);
+  return {
+    before: parseWindow(d['before'], `${at}.before`),
+    after: parseWindow(d['after'], `${at}.after`),
+    addedDependencies: list(d, 'addedDependencies', at).map((x, i) => parseDependency(x, `${at}.addedDependencies[${i}]`)),
+    removedDependencies: list(d, 'removedDependencies', at).map((x, i) => parseDependency(x, `${at}.removedDependencies[${i}]`)),
+    changedDependencies: list(d, 'changedDependencies', at).map((x, i) => parseChange(x, `${at}.changedDependencies[${i}]`)),
+    addedComponents: strings(d, 'addedComponents', at),
+    removedComponents: strings(d, 'removedComponents', at),
+    versionChanges: list(d, 'versionChanges', at).map((x, i) => parseVersionChange(x, `${at}.versionChanges[${i}]`)),
+    beforeComponents: list(data, 'beforeComponents', 'data').map((c, i) => parseComponent(c, `data.beforeComponents[${i}]`)),
+  };
 }

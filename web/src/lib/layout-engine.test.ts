@@ -64,6 +64,17 @@ describe('createLayoutEngine', () => {
     }
   });
 
+  it('brings back a component that left the map where it was last drawn', () => {
+    const engine = createLayoutEngine({ random: seeded() });
+    engine.setGraph(nodes('a', 'b', 'c'), [['a', 'b'], ['b', 'c']]);
+    settle(engine);
+    const lastDrawn = positionsByName(engine).get('c')!;
+    engine.setGraph(nodes('a', 'b'), [['a', 'b']]);
+    settle(engine);
+    engine.setGraph([...nodes('a', 'b'), { name: 'c', radius: 13, ...lastDrawn }], [['a', 'b'], ['b', 'c']]);
+    expect(positionsByName(engine).get('c')).toEqual(lastDrawn);
+  });
+
   it('holds a pinned component where the user dropped it', () => {
     const engine = createLayoutEngine({ random: seeded() });
     engine.setGraph(nodes('a', 'b'), [['a', 'b']]);

@@ -11,6 +11,12 @@ export interface LayoutNodeInput {
   name: string;
   /** Radius used to keep nodes apart, in world units. */
   radius: number;
+  /**
+   * Where to place the node if the layout does not hold it: where it was last drawn, so a
+   * component that leaves the map (another range) and comes back (a diff's ghost) returns there.
+   */
+  x?: number;
+  y?: number;
 }
 
 interface LayoutNode extends SimulationNodeDatum {
@@ -93,6 +99,9 @@ export function createLayoutEngine(options: LayoutEngineOptions = {}): LayoutEng
       }
       const previous = new Map<string, { x: number; y: number }>();
       for (const n of nodes) previous.set(n.name, { x: n.x ?? 0, y: n.y ?? 0 });
+      for (const input of inputs) {
+        if (!previous.has(input.name) && input.x !== undefined && input.y !== undefined) previous.set(input.name, { x: input.x, y: input.y });
+      }
       const seeds = placeNodes(next.nodes, links, previous, { random, spacing: first ? 30 : 45 });
       nodes = inputs.map((input) => {
         const existing = known.get(input.name);

@@ -38,6 +38,10 @@ export interface Dependency {
   p50Ms: number | null;
   p95Ms: number | null;
   p99Ms: number | null;
+  /** calls divided by the minutes of the window the dependency was read for. */
+  callsPerMinute: number;
+  /** errors / calls (0 without calls). */
+  errorRate: number;
   /** Share of the callee's errors during which the caller's span errored too (0..1). */
   errorPropagation: number | null;
   callsPerTrace: number | null;
@@ -73,7 +77,17 @@ export interface Finding {
   acknowledgement: string | null;
 }
 
+/** A time window as the API resolved it (GraphQL `ResolvedWindow`), instants in epoch ms. */
+export interface ResolvedWindow {
+  fromMs: number;
+  toMs: number;
+  /** Width of the buckets the window is summed from: 60 within the last day, 3600 beyond. */
+  resolutionSeconds: number;
+}
+
 export interface GraphSnapshot {
+  /** The range every number in the snapshot is summed over. */
+  window: ResolvedWindow;
   components: Component[];
   dependencies: Dependency[];
   /** Dependencies dropped because an end is not among the components (counted, never silent). */
@@ -81,6 +95,57 @@ export interface GraphSnapshot {
   /** Every finding, whatever its status: a resolved one stays listed (greyed) rather than vanishing. */
   findings: Finding[];
   receivedAt: Date;
+}
+
+/** One step of a component's history (GraphQL `ComponentPoint`), `atMs` the step's start. */
+export interface ComponentPoint {
+  atMs: number;
+  callsIn: number;
+  callsOut: number;
+  errors: number;
+}
+
+/** One step of a dependency's history (GraphQL `DependencyPoint`). */
+export interface DependencyPoint {
+  atMs: number;
+  calls: number;
+  errors: number;
+  p95Ms: number | null;
+}
+
+/** A dependency in both windows of a diff whose rate, error rate or p95 moved beyond noise. */
+export interface DependencyChange {
+  from: string;
+  to: string;
+  kind: DependencyKind;
+  before: Dependency;
+  after: Dependency;
+  /** What moved and by how much, with the counts behind it, worded by the API. */
+  reasons: string[];
+  /** For the worse (more errors, slower, a rate collapse); otherwise an improvement. */
+  regressed: boolean;
+}
+
+export interface VersionChange {
+  component: string;
+  from: string | null;
+  to: string;
+  /** When the new version was first seen. */
+  atMs: number;
+}
+
+/** GraphQL `graphDiff`, with the components of the before window (to draw what was removed). */
+export interface GraphDiff {
+  before: ResolvedWindow;
+  after: ResolvedWindow;
+  addedDependencies: Dependency[];
+  removedDependencies: Dependency[];
+  changedDependencies: DependencyChange[];
+  addedComponents: string[];
+  removedComponents: string[];
+  versionChanges: VersionChange[];
+  /** Every component active in the before window, by name: kind and label of the removed ones. */
+  beforeComponents: Component[];
 }
 
 export interface Point {

@@ -48,6 +48,11 @@ export interface RenderModel {
   edges: MapEdge[];
 }
 
+/** `MapEdge.id` of the edge drawn from one component to another (JSON keeps any name apart). */
+export function edgeId(from: string, to: string): string {
+  return JSON.stringify([from, to]);
+}
+
 const ASYNC_KINDS = new Set<Dependency['kind']>(['ASYNC', 'PUBLISH', 'CONSUME']);
 export const REVERSE_PAIR_CURVATURE = 0.18;
 
@@ -63,7 +68,7 @@ export function buildRenderModel(
   const grouped = new Map<string, Dependency[]>();
   for (const d of snapshot.dependencies) {
     if (d.from === d.to || !index.has(d.from) || !index.has(d.to)) continue;
-    const id = JSON.stringify([d.from, d.to]);
+    const id = edgeId(d.from, d.to);
     const group = grouped.get(id);
     if (group) group.push(d);
     else grouped.set(id, [d]);
@@ -97,7 +102,7 @@ export function buildRenderModel(
       calls,
       level: errorLevel(calls, errors),
       async: deps.every((d) => ASYNC_KINDS.has(d.kind)),
-      curvature: grouped.has(JSON.stringify([first.to, first.from])) ? REVERSE_PAIR_CURVATURE : 0,
+      curvature: grouped.has(edgeId(first.to, first.from)) ? REVERSE_PAIR_CURVATURE : 0,
     });
   }
   const width = createEdgeWidthScale(maxCalls);

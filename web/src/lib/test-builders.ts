@@ -1,5 +1,5 @@
 // Small builders shared by the tests: a component or dependency with only what a test cares about.
-import type { Component, Dependency, Finding, GraphSnapshot } from './model.ts';
+import type { Component, Dependency, Finding, GraphSnapshot, ResolvedWindow } from './model.ts';
 
 export function component(name: string, overrides: Partial<Component> = {}): Component {
   return {
@@ -29,6 +29,8 @@ export function dependency(from: string, to: string, overrides: Partial<Dependen
     operation: null,
     calls: 100,
     errors: 0,
+    callsPerMinute: 100 / 60,
+    errorRate: 0,
     p50Ms: 10,
     p95Ms: 40,
     p99Ms: 90,
@@ -65,6 +67,14 @@ export function wireFinding(id: string, overrides: Partial<Finding> = {}): Recor
   return { ...f, evidence: f.evidence === null ? null : JSON.stringify(f.evidence) };
 }
 
+/** The hour the builders' components and dependencies were seen in. */
+export const WINDOW: ResolvedWindow = { fromMs: Date.parse('2025-01-01T00:00:00Z'), toMs: Date.parse('2025-01-01T01:00:00Z'), resolutionSeconds: 60 };
+
+/** A resolved window as the API sends it. */
+export function wireWindow(window: ResolvedWindow = WINDOW): Record<string, unknown> {
+  return { from: new Date(window.fromMs).toISOString(), to: new Date(window.toMs).toISOString(), resolutionSeconds: window.resolutionSeconds };
+}
+
 export function snapshot(components: Component[], dependencies: Dependency[], findings: Finding[] = []): GraphSnapshot {
-  return { components, dependencies, droppedDependencies: 0, findings, receivedAt: new Date('2025-01-01T01:00:00Z') };
+  return { window: WINDOW, components, dependencies, droppedDependencies: 0, findings, receivedAt: new Date('2025-01-01T01:00:00Z') };
 }

@@ -4,6 +4,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import neo4jDriver from 'neo4j-driver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../collector/src/config.ts';
 import { startEmbeddedNeo4j, type EmbeddedNeo4j } from '../../neo4j-embedded/neo4j.ts';
@@ -81,5 +82,16 @@ describe('when Neo4j is away', () => {
     neo4j = await startEmbeddedNeo4j({ dataDir, boltPort, heapMb: 512, log: () => {} });
     await eventually(async () => expect(await observedCalls()).toBe(30), 90_000, 500);
     expect(platform.collector.stats().flush.degraded).toBe(false);
+    // In Neo4j itself: the lifetime total and the minute buckets both hold every call, once.
+    const driver = neo4jDriver.driver(neo4j.uri);
+    try {
+      const { records } = await driver.executeQuery(
+        `MATCH (:Component {name: 'outage-caller'})-[r:DEPENDS_ON]->() WITH sum(r.calls) AS lifetime
+         MATCH (b:Bucket {from: 'outage-caller'}) RETURN lifetime, sum(b.calls) AS bucketed`,
+      );
+      expect([Number(records[0]!.get('lifetime')), Number(records[0]!.get('bucketed'))]).toEqual([30, 30]);
+    } finally {
+      await driver.close();
+    }
   });
 });

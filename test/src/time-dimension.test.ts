@@ -1,5 +1,6 @@
 // The time dimension end to end (DESIGN.md §7): spans sent over OTLP/HTTP with controlled
 // timestamps, written to the real Neo4j in buckets, read back through GraphQL for windows.
+import neo4jDriver from 'neo4j-driver';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Platform } from '../../tools/platform.ts';
 import { eventually, graphql, startTestPlatform } from './support/platform.ts';
@@ -183,5 +184,40 @@ describe('findings over a recent window', () => {
       await platform.collector.detect();
       expect(heavy(await graphql<F>(platform.apiUrl, '{ findings { kind status components } }'))?.status).toBe('RESOLVED');
     }, 150_000, 1000);
+  });
+});
+
+describe('buckets as they age', () => {
+  const neo4jUri = inject('neo4jUri');
+  let platform: Platform;
+
+  afterAll(async () => {
+    await platform?.stop();
+  });
+
+  it('rolls minutes older than a day into hours and drops what is past ORRERY_RETENTION, in Neo4j and in what GraphQL answers', async () => {
+    platform = await startTestPlatform(neo4jUri, { ORRERY_PAIRING_TIMEOUT_MS: '200', ORRERY_RETENTION: '2d' });
+    const now = Math.floor(Date.now() / HOUR) * HOUR;
+    const blocks: unknown[] = [];
+    for (let i = 0; i < 30; i++) blocks.push(...call('batch', 'ledger', now - 26 * HOUR + i * MINUTE)); // a day old: into its hours
+    for (let i = 0; i < 4; i++) blocks.push(...call('batch', 'archive', now - 3 * 24 * HOUR + i * MINUTE)); // past the retention
+    await send(platform, blocks);
+    await eventually(async () => {
+      await platform.collector.flush();
+      expect((await deps(platform, '{ last: "all" }')).map((d) => d.to).sort()).toEqual(['archive', 'ledger']);
+    }, 30_000);
+    const window = `{ from: "${new Date(now - 27 * HOUR).toISOString()}", to: "${new Date(now - 25 * HOUR).toISOString()}" }`;
+    expect((await deps(platform, window)).find((d) => d.to === 'ledger')?.calls).toBe(30);
+
+    await platform.collector.rollUp();
+    const driver = neo4jDriver.driver(neo4jUri);
+    try {
+      const { records } = await driver.executeQuery('MATCH (b:Bucket {from: "batch"}) RETURN b.to AS to, b.res AS res, sum(b.calls) AS calls ORDER BY to, res');
+      expect(records.map((r) => [r.get('to'), Number(r.get('res')), Number(r.get('calls'))])).toEqual([['ledger', HOUR, 30]]);
+    } finally {
+      await driver.close();
+    }
+    expect((await deps(platform, window)).find((d) => d.to === 'ledger')?.calls).toBe(30);
+    expect((await deps(platform, `{ from: "${new Date(now - 4 * 24 * HOUR).toISOString()}", to: "${new Date(now - 2 * 24 * HOUR).toISOString()}" }`)).map((d) => d.to)).not.toContain('archive');
   });
 });

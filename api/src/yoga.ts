@@ -138,7 +138,11 @@ export function createOrreryYoga(options: OrreryYogaOptions) {
           const after = await windowFor(ctx, { window: args.after });
           return graphDiffRow(after.model, before.window, after.window, ctx.nowMs);
         },
-        findings: (_: unknown, args: FindingFilter) => findingReader.findings(args),
+        findings: async (_: unknown, args: FindingFilter & WindowArgs, ctx: RequestContext) => {
+          if (!args.window) return findingReader.findings(args);
+          const { window } = await windowFor(ctx, args);
+          return findingReader.findings({ ...args, fromMs: window.all ? null : window.fromMs, toMs: window.toMs });
+        },
         path: async (_: unknown, args: { from: string; to: string }, ctx: RequestContext) => {
           const { model, window } = await windowFor(ctx, { window: { last: 'all' } });
           const found = shortestPath(observedGraph(model, window), args.from, args.to);

@@ -171,6 +171,9 @@ export interface FindingFilter {
   severity?: string | null;
   status?: string | null;
   component?: string | null;
+  /** Only findings raised at some point in [fromMs, toMs]. */
+  fromMs?: number | null;
+  toMs?: number | null;
 }
 
 // A finding's components are the names stored on it (finding-store.ts), declared-only ones
@@ -182,11 +185,13 @@ export function createFindingReader(driver: Driver, database: string) {
         `MATCH (f:Finding)
          WHERE ($id IS NULL OR f.id = $id) AND ($kind IS NULL OR f.kind = $kind) AND ($severity IS NULL OR f.severity = $severity)
            AND ($status IS NULL OR f.status = $status)
+           AND ($fromMs IS NULL OR f.lastSeen >= $fromMs) AND ($toMs IS NULL OR f.firstSeen <= $toMs)
            AND ($component IS NULL OR $component IN f.components OR EXISTS { (f)-[:CONCERNS]->({name: $component}) })
          OPTIONAL MATCH (f)-[:CONCERNS]->(c)
          WITH f, collect(c.name) AS concerned
          RETURN properties(f) AS f, coalesce(f.components, concerned) AS components ORDER BY f.severityRank, f.id`,
-        { id: filter.id ?? null, kind: filter.kind ?? null, severity: filter.severity ?? null, status: filter.status ?? null, component: filter.component ?? null },
+        { id: filter.id ?? null, kind: filter.kind ?? null, severity: filter.severity ?? null, status: filter.status ?? null, component: filter.component ?? null,
+          fromMs: filter.fromMs ?? null, toMs: filter.toMs ?? null },
         { database, routing: 'READ' },
       );
       return records.map((r) => {

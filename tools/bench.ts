@@ -1,12 +1,15 @@
 // `npm run bench`: ingest throughput, freshness and memory, on generated traffic shaped like a
 // real estate (collector/src/testing/estate-traffic.ts).
 //  1. Pipeline throughput on one core: decode -> classify/pair -> aggregate, protobuf and JSON.
-//  2. Freshness: a call's spans POSTed to a running collector -> its dependency visible through
-//     GraphQL (real embedded Neo4j, default flush interval).
-//  3. Peak RSS of a collector process fed a million spans a minute for a minute over OTLP/HTTP.
+//  2. Freshness: a call's spans POSTed to the running platform -> its dependency visible through
+//     its GraphQL over HTTP (real embedded Neo4j, default flush interval).
+//  3. Peak RSS of the platform process (collector, read model, API) fed a million spans a minute
+//     for a minute over OTLP/HTTP.
 //  4. One full detector pass over 5,000 components and 20,000 dependencies.
-// Options: --quick (shorter runs), --seconds N (length of the memory run), --detectors-only.
-import { spawn } from 'node:child_process';
+//  5. Time (tools/bench-time.ts): write cost per flush and storage per bucket at 20,000
+//     dependencies, a windowed full-map query and a graphDiff of two hours at 5,000 components,
+//     all through the real platform over HTTP.
+// Options: --quick (shorter runs), --seconds N (length of the memory run), --detectors-only, --time-only.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,23 +18,20 @@ import { loadConfig } from '../collector/src/config.ts';
 import { createSpanInference } from '../collector/src/inference/span-inference.ts';
 import { decodeJsonTraces } from '../collector/src/otlp/decode-json.ts';
 import { decodeProtobufTraces } from '../collector/src/otlp/decode-protobuf.ts';
-import { createNeo4jDriver } from '../collector/src/store/neo4j-driver.ts';
 import { encodeProtobufTraces } from '../collector/src/testing/encode-protobuf.ts';
 import { generateEstateTraffic } from '../collector/src/testing/estate-traffic.ts';
 import { benchmarkDetectors } from '../collector/src/detectors/bench.ts';
-import { createOrreryYoga } from '../api/src/yoga.ts';
+import { benchmarkTime } from './bench-time.ts';
+import { percentile, spawnPlatform } from './bench-platform.ts';
 import { startEmbeddedNeo4j } from '../neo4j-embedded/neo4j.ts';
 import { freePort } from '../test/src/support/free-port.ts';
-import { COLLECTOR_NODE_FLAGS } from './node-flags.ts';
+import { PLATFORM_NODE_FLAGS } from './node-flags.ts';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const memorySeconds = args.includes('--seconds') ? Number(args[args.indexOf('--seconds') + 1]) : quick ? 15 : 60;
 const root = join(import.meta.dirname, '..');
 
-function percentile(sorted: number[], q: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
-}
 
 function pipelineThroughput(format: 'protobuf' | 'json', bodies: Array<Uint8Array | string>, spans: number): number {
   let now = 0;
@@ -66,6 +66,11 @@ async function main(): Promise<void> {
     report.push(text);
   };
 
+  if (args.includes('--time-only')) {
+    await benchmarkTime({ quick, line });
+    return;
+  }
+
   // 1. Pipeline throughput, one core.
   const { requests, spans } = generateEstateTraffic({ services: 200, traces: quick ? 20_000 : 60_000, spansPerRequest: 512, startMs: Date.now() });
   const jsonBodies = requests.map((r) => JSON.stringify(r));
@@ -83,24 +88,17 @@ async function main(): Promise<void> {
   line(`detectors: one full pass over ${detectors.components.toLocaleString('en')} components and ${detectors.dependencies.toLocaleString('en')} dependencies: median ${Math.round(detectors.medianMs)} ms (${detectors.findings.toLocaleString('en')} findings)`);
   if (args.includes('--detectors-only')) return;
 
-  // 2 and 3 need a Neo4j and a collector process.
+  // 2 and 3 need a Neo4j and the platform process.
   const dataDir = mkdtempSync(join(tmpdir(), 'orrery-bench-'));
   const neo4j = await startEmbeddedNeo4j({ dataDir, boltPort: await freePort(), log: () => {} });
-  const otlpPort = await freePort();
-  const nodeFlags = (process.env.ORRERY_BENCH_NODE_FLAGS ?? COLLECTOR_NODE_FLAGS.join(' ')).split(' ').filter(Boolean);
-  const collector = spawn(process.execPath, [...nodeFlags, join(root, 'collector/src/main.ts')], {
-    env: { ...process.env, NEO4J_URI: neo4j.uri, ORRERY_OTLP_PORT: String(otlpPort), ORRERY_API_PORT: String(await freePort()) },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  const otlpUrl = `http://127.0.0.1:${otlpPort}/v1/traces`;
-  const driver = createNeo4jDriver({ uri: neo4j.uri, user: undefined, password: undefined });
+  const nodeFlags = (process.env.ORRERY_BENCH_NODE_FLAGS ?? PLATFORM_NODE_FLAGS.join(' ')).split(' ').filter(Boolean);
+  const platform = await spawnPlatform(neo4j.uri, nodeFlags);
+  const { otlpUrl, apiUrl, child: collector } = platform;
   try {
-    await waitFor(async () => (await fetch(otlpUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).ok);
     const config = loadConfig({});
     line(`collector flush interval ${config.flushMs} ms, pairing timeout ${config.pairingTimeoutMs} ms`);
 
     // 2. Freshness.
-    const yoga = createOrreryYoga({ driver, database: 'neo4j' });
     const samples: number[] = [];
     for (let i = 0; i < (quick ? 15 : 40); i++) {
       const caller = `fresh-caller-${i}`;
@@ -108,7 +106,7 @@ async function main(): Promise<void> {
       const sent = performance.now();
       for (const body of pair) await fetch(otlpUrl, { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body: encodeProtobufTraces(body) });
       for (;;) {
-        const response = await yoga.fetch('http://bench/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: `{ service(name: "${caller}") { dependsOn { to } } }` }) });
+        const response = await fetch(`${apiUrl}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: `{ service(name: "${caller}") { dependsOn { to } } }` }) });
         const data = (await response.json()) as { data?: { service: { dependsOn: unknown[] } | null } };
         if ((data.data?.service?.dependsOn.length ?? 0) > 0) break;
         if (performance.now() - sent > 10_000) throw new Error('freshness sample did not appear within 10 s');
@@ -146,14 +144,16 @@ async function main(): Promise<void> {
     }
     clearInterval(sampler);
     const rate = sentSpans / ((performance.now() - memoryStart) / 60_000);
-    line(`memory: collector (node ${nodeFlags.join(' ')}) peak RSS ${Math.round(peakRssKb / 1024)} MB while receiving ${Math.round(rate).toLocaleString('en')} spans/min for ${memorySeconds} s (${sentSpans.toLocaleString('en')} spans, ${refused} requests refused)`);
+    line(`memory: platform process (node ${nodeFlags.join(' ')}) peak RSS ${Math.round(peakRssKb / 1024)} MB while receiving ${Math.round(rate).toLocaleString('en')} spans/min for ${memorySeconds} s (${sentSpans.toLocaleString('en')} spans, ${refused} requests refused)`);
   } finally {
     collector.kill('SIGTERM');
     await new Promise((r) => collector.once('exit', r));
-    await driver.close();
     await neo4j.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
+
+  // 5. Time, on a fresh Neo4j and platform.
+  await benchmarkTime({ quick, line });
 }
 
 function countSpans(request: Record<string, unknown>): number {
@@ -171,15 +171,6 @@ function freshPair(caller: string, callee: string) {
   });
   const request = (service: string, s: unknown) => ({ resourceSpans: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: service } }] }, scopeSpans: [{ spans: [s] }] }] });
   return { requests: [request(caller, span(clientId, 3)), request(callee, span(traceId.slice(16), 2, clientId))] };
-}
-
-async function waitFor(check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check().catch(() => false)) return;
-    if (Date.now() > deadline) throw new Error('timed out waiting for the collector');
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 main().catch((error: Error) => {

@@ -6,3 +6,4 @@
 export const COLLECTOR_NODE_FLAGS = ['--max-semi-space-size=8', '--max-old-space-size=384'];
 // The platform process (npm start) also serves GraphQL and the web app: tools/orrery.sh gives it
 // the same young generation and 768 MB of old space.
+export const PLATFORM_NODE_FLAGS = ['--max-semi-space-size=8', '--max-old-space-size=768'];

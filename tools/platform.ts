@@ -37,7 +37,8 @@ function collectorStatus(collector: ReturnType<typeof createCollector>) {
       outcome, count: inference.outcomes[outcome], edge: SPAN_OUTCOMES[outcome].edge !== undefined,
       meaning: `${SPAN_OUTCOMES[outcome].shape}: ${SPAN_OUTCOMES[outcome].edge ?? 'no edge'}`,
     })),
-    droppedInteractions: aggregator.droppedInteractions, futureTimesClamped: aggregator.futureTimesClamped, flushes: flush.flushes, failedFlushes: flush.failedFlushes, degraded: flush.degraded,
+    droppedInteractions: aggregator.droppedInteractions, futureTimesClamped: aggregator.futureTimesClamped,
+    flushP50Ms: flush.flushP50Ms ?? null, flushP95Ms: flush.flushP95Ms ?? null, readModelBuckets: collector.stats().readModel.buckets, flushes: flush.flushes, failedFlushes: flush.failedFlushes, degraded: flush.degraded,
     detectorPasses: detection.passes, lastDetectorPassMs: detection.lastPassMs ?? null,
     catalogProblems: collector.catalogProblems().map((p) => ({ file: p.file, entity: p.entity ?? null, field: p.field ?? null, message: p.message })),
   };

@@ -12,7 +12,7 @@ import { loadReadModel } from '@orrery/collector/store/read-model-loader.ts';
 import { observedGraph } from '@orrery/collector/timeline/observed-graph.ts';
 import { createReadModel, type ReadModel } from '@orrery/collector/timeline/read-model.ts';
 import { tiersFor } from '@orrery/collector/timeline/tiers.ts';
-import { TimeWindowError, type TimeWindowInput } from '@orrery/collector/timeline/time-window.ts';
+import { TimeWindowError, type ResolvedWindow, type TimeWindowInput } from '@orrery/collector/timeline/time-window.ts';
 import { createFindingReader, createGraphReader, dependencyRow, type ComponentRow, type DependencyRow, type FindingFilter, type FindingRow } from './graph/read-graph.ts';
 import { componentRow, graphDiffRow, resolvedWindowRow, stepOf, windowedDependencyRow, windowOf, type WindowedComponentRow, type WindowedDependencyRow } from './graph/windowed-graph.ts';
 
@@ -89,6 +89,14 @@ function badInput(error: unknown): never {
 }
 
 type WindowArgs = { window?: TimeWindowInput | null };
+
+function checkedStep(window: ResolvedWindow, step: string | null | undefined): number {
+  try {
+    return stepOf(window, step);
+  } catch (error) {
+    return badInput(error);
+  }
+}
 
 export function createOrreryYoga(options: OrreryYogaOptions) {
   const graph = createGraphReader(options.driver, options.database);
@@ -173,28 +181,16 @@ export function createOrreryYoga(options: OrreryYogaOptions) {
         dependents: async (c: WindowedComponentRow, _: unknown, ctx: RequestContext) => (await ctx.edgesOf(c)).in,
         findings: (c: ComponentRow) => findingReader.findings({ component: c.name }),
         series: async (c: WindowedComponentRow, args: { step?: string | null }, ctx: RequestContext) => {
-          const model = await ctx.model();
-          let stepMs: number;
-          try {
-            stepMs = stepOf(c.window, args.step);
-          } catch (error) {
-            return badInput(error);
-          }
-          return model.componentSeries(c.name, c.window, stepMs).map((p) => ({ at: new Date(p.atMs).toISOString(), callsIn: p.callsIn, callsOut: p.callsOut, errors: p.errors }));
+          const stepMs = checkedStep(c.window, args.step);
+          return (await ctx.model()).componentSeries(c.name, c.window, stepMs).map((p) => ({ at: new Date(p.atMs).toISOString(), callsIn: p.callsIn, callsOut: p.callsOut, errors: p.errors }));
         },
       },
       Dependency: {
         callsPerMinute: (d: DependencyRow) => d.callsPerMinute ?? 0,
         errorRate: (d: DependencyRow) => d.errorRate ?? (d.calls > 0 ? d.errors / d.calls : 0),
         series: async (d: WindowedDependencyRow, args: { step?: string | null }, ctx: RequestContext) => {
-          const model = await ctx.model();
-          let stepMs: number;
-          try {
-            stepMs = stepOf(d.window, args.step);
-          } catch (error) {
-            return badInput(error);
-          }
-          return model.edgeSeries(d.from, d.to, d.kind, d.protocol, d.window, stepMs).map((p) => ({ at: new Date(p.atMs).toISOString(), calls: p.calls, errors: p.errors, p95Ms: p.p95Ms ?? null }));
+          const stepMs = checkedStep(d.window, args.step);
+          return (await ctx.model()).edgeSeries(d.from, d.to, d.kind, d.protocol, d.window, stepMs).map((p) => ({ at: new Date(p.atMs).toISOString(), calls: p.calls, errors: p.errors, p95Ms: p.p95Ms ?? null }));
         },
       },
       Finding: {

@@ -23,8 +23,7 @@ import type { Span } from '../model/span.ts';
 import type { ComponentRef, ComponentSighting, DependencyKind, Interaction } from '../model/interaction.ts';
 import { classifySpan, type SpanRole } from './classify-span.ts';
 import { unknownPeerOf } from './component-identity.ts';
-import { createExpiringStore, type Expiring } from './expiring-store.ts';
-import { createPairingStore, type PairingStoreStats } from './pairing-store.ts';
+import { createPairingStore, type Expiring, type PairingStoreStats } from './pairing-store.ts';
 import { createRecentIds, spanIdentity } from './recent-ids.ts';
 import { answered, createSpanIndex, foldsTransport, placeholder, ROLE, roleOf, serviceOf, type IndexedSpan, type RoleCode } from './span-index.ts';
 import { emptyOutcomeCounts, type OutcomeCounts, type SpanOutcome } from './span-outcomes.ts';
@@ -129,7 +128,6 @@ export function createSpanInference(options: SpanInferenceOptions) {
   const { clock, onInteraction } = options;
   const outcomes = emptyOutcomeCounts();
   const counts = { spans: 0, syncPaired: 0, asyncPaired: 0, parentChildCrossings: 0, consumersWithoutProducer: 0, unconsumedMessages: 0 };
-  const storeOptions = { ttlMs: options.pairingTimeoutMs, maxEntries: options.maxPendingSpans, clock };
   // Spans remembered for one to two pairing windows: a child arriving within the pairing
   // timeout of its parent finds it, and a retried export (seconds later) is recognised.
   const index = createSpanIndex({ windowMs: options.pairingTimeoutMs, maxSpans: options.maxPendingSpans * 4, maxServices: 100_000, clock });
@@ -174,8 +172,8 @@ export function createSpanInference(options: SpanInferenceOptions) {
   }
 
   const pendingOptions = { maxEntries: options.maxPendingSpans, clock };
-  const clients = createExpiringStore<Pending>({ ...pendingOptions, onExpire: (_key, client) => clientExpired(client) });
-  const producers = createExpiringStore<Pending>({
+  const clients = createPairingStore<Pending>({ ...pendingOptions, onExpire: (_key, client) => clientExpired(client) });
+  const producers = createPairingStore<Pending>({
     ...pendingOptions,
     onExpire: (key, producer) => {
       if (key !== producer.identity) return; // an alias of a nested producer: the message is judged once
@@ -187,9 +185,9 @@ export function createSpanInference(options: SpanInferenceOptions) {
     },
   });
   // Several consumers may wait on one producer (fan-out, consumer groups).
-  const consumers = createPairingStore<Pending[], number>({
-    ...storeOptions,
-    onExpire: (_key, waiting) => {
+  const consumers = createPairingStore<{ expiresAtMs: number; waiting: Pending[] }>({
+    ...pendingOptions,
+    onExpire: (_key, { waiting }) => {
       for (const consumer of waiting) {
         consumer.refsWaiting--;
         consumerMaybeDone(consumer);
@@ -197,7 +195,7 @@ export function createSpanInference(options: SpanInferenceOptions) {
     },
   });
   // Spans waiting for their parent, as an intrusive list per parent (the first to wait heads it).
-  const children = createExpiringStore<Pending>({
+  const children = createPairingStore<Pending>({
     ...pendingOptions,
     onExpire: (_key, first) => {
       for (let child: Pending | undefined = first; child; child = child.nextSibling) parentNeverArrived(child);
@@ -475,7 +473,7 @@ export function createSpanInference(options: SpanInferenceOptions) {
       p.nested = true;
       settle(p, 'nestedSpan');
       producers.put(p.identity, message);
-      for (const consumer of consumers.take(p.identity) ?? []) {
+      for (const consumer of consumers.take(p.identity)?.waiting ?? []) {
         pairAsync(message, consumer);
         consumerRefDone(consumer);
       }
@@ -496,7 +494,7 @@ export function createSpanInference(options: SpanInferenceOptions) {
       settle(p, 'dropped');
       return;
     }
-    for (const consumer of consumers.take(p.identity) ?? []) {
+    for (const consumer of consumers.take(p.identity)?.waiting ?? []) {
       pairAsync(p, consumer);
       consumerRefDone(consumer);
     }
@@ -531,8 +529,8 @@ export function createSpanInference(options: SpanInferenceOptions) {
       if (producer) pairAsync(producer, p);
       else {
         const list = consumers.peek(ref);
-        if (list) list.push(p);
-        else if (!consumers.put(ref, [p])) continue; // store full: counted as dropped there
+        if (list) list.waiting.push(p);
+        else if (!consumers.put(ref, { expiresAtMs: deadline, waiting: [p] })) continue; // store full: counted as dropped there
         p.refsWaiting++;
       }
     }

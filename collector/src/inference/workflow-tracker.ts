@@ -40,6 +40,8 @@ interface Root {
 }
 
 interface TraceOutcome {
+  /** The trace's window closes then (its first span's arrival + windowMs). */
+  expiresAtMs: number;
   root: Root | undefined;
   manual: boolean;
   errors: ErrorSpan[];
@@ -47,8 +49,7 @@ interface TraceOutcome {
 
 export function createWorkflowTracker(options: { windowMs: number; maxTraces: number; clock: () => number; onRun: (run: WorkflowRun) => void }) {
   let tracesWithoutRoot = 0;
-  const traces = createPairingStore<TraceOutcome>({
-    ttlMs: options.windowMs,
+  const traces = createPairingStore<TraceOutcome, string>({
     maxEntries: options.maxTraces,
     clock: options.clock,
     onExpire: (traceId, outcome) => {
@@ -63,7 +64,7 @@ export function createWorkflowTracker(options: { windowMs: number; maxTraces: nu
   function outcomeOf(traceId: string): TraceOutcome | undefined {
     let outcome = traces.peek(traceId);
     if (!outcome) {
-      outcome = { root: undefined, manual: false, errors: [] };
+      outcome = { expiresAtMs: options.clock() + options.windowMs, root: undefined, manual: false, errors: [] };
       if (!traces.put(traceId, outcome)) return undefined;
     }
     return outcome;

@@ -15,6 +15,9 @@ export interface FlushStats {
   lastError: string | undefined;
   /** True while writes are failing: the receiver uses it to push back on exporters. */
   degraded: boolean;
+  /** Median and 95th percentile of the last 256 successful writes, ms (the write cost per flush). */
+  flushP50Ms: number | undefined;
+  flushP95Ms: number | undefined;
 }
 
 export interface FlushLoopOptions {
@@ -30,7 +33,16 @@ export interface FlushLoopOptions {
 }
 
 export function createFlushLoop(options: FlushLoopOptions) {
-  const stats: FlushStats = { flushes: 0, failedFlushes: 0, componentsWritten: 0, dependenciesWritten: 0, lastFlushMs: undefined, lastError: undefined, degraded: false };
+  const stats: FlushStats = {
+    flushes: 0, failedFlushes: 0, componentsWritten: 0, dependenciesWritten: 0, lastFlushMs: undefined, lastError: undefined, degraded: false,
+    flushP50Ms: undefined, flushP95Ms: undefined,
+  };
+  const recentMs: number[] = [];
+  const quantile = (q: number) => {
+    if (recentMs.length === 0) return undefined;
+    const sorted = [...recentMs].sort((a, b) => a - b);
+    return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
+  };
   let timer: NodeJS.Timeout | undefined;
   let timerDueAt = Infinity;
   let running: Promise<void> | undefined;
@@ -78,6 +90,8 @@ export function createFlushLoop(options: FlushLoopOptions) {
     stats.componentsWritten += delta.components.length;
     stats.dependenciesWritten += delta.dependencies.length;
     stats.lastFlushMs = performance.now() - started;
+    recentMs.push(stats.lastFlushMs);
+    if (recentMs.length > 256) recentMs.shift();
     // A skipped delta was applied by the earlier attempt; the read model still needs it once.
     if (stats.lastFlushMs > 5 * options.flushMs) {
       options.log(`slow write: ${delta.dependencies.length} dependencies took ${Math.round(stats.lastFlushMs)} ms (flush interval ${options.flushMs} ms)`);
@@ -126,6 +140,6 @@ export function createFlushLoop(options: FlushLoopOptions) {
       await running?.catch(() => undefined);
       await flushOnce().catch(() => undefined);
     },
-    stats: (): FlushStats => ({ ...stats }),
+    stats: (): FlushStats => ({ ...stats, flushP50Ms: quantile(0.5), flushP95Ms: quantile(0.95) }),
   };
 }

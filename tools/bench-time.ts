@@ -78,22 +78,30 @@ export async function benchmarkTime(options: { quick: boolean; line: (text: stri
   const { line } = options;
   const callsPerHour = options.quick ? 2 : 6;
   const dataDir = mkdtempSync(join(tmpdir(), 'orrery-bench-time-'));
-  const neo4j = await startEmbeddedNeo4j({ dataDir, boltPort: await freePort(), log: () => {} });
+  // Store sizes are read after a clean stop (Community Neo4j has no checkpoint procedure; a clean
+  // stop checkpoints): an empty store first, then the same store after the run.
+  const boltPort = await freePort();
+  await (await startEmbeddedNeo4j({ dataDir, boltPort, log: () => {} })).stop();
+  const emptyBytes = dirBytes(dataDir);
+  const neo4j = await startEmbeddedNeo4j({ dataDir, boltPort, log: () => {} });
   const platform = await spawnPlatform(neo4j.uri, PLATFORM_NODE_FLAGS, { ORRERY_PAIRING_TIMEOUT_MS: '200' });
   const driver = createNeo4jDriver({ uri: neo4j.uri, user: undefined, password: undefined });
-  const checkpointedBytes = async () => {
-    await driver.executeQuery('CALL db.checkpoint()');
-    return dirBytes(dataDir);
-  };
+  let stopped = false;
   try {
     const nowMs = Math.floor(Date.now() / MINUTE) * MINUTE;
     const { bodies, spans } = traffic(nowMs, callsPerHour);
-    const emptyBytes = await checkpointedBytes();
     const sendStarted = performance.now();
+    let pushedBack = 0;
     for (let i = 0; i < bodies.length; i += 4) {
       await Promise.all(bodies.slice(i, i + 4).map(async (body) => {
-        const response = await fetch(platform.otlpUrl, { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body });
-        if (!response.ok) throw new Error(`OTLP answered ${response.status}`);
+        // As an OTLP exporter does: on push-back (429/503) wait the Retry-After and send again.
+        for (;;) {
+          const response = await fetch(platform.otlpUrl, { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body });
+          if (response.ok) return;
+          if (response.status !== 429 && response.status !== 503) throw new Error(`OTLP answered ${response.status}`);
+          pushedBack++;
+          await new Promise((r) => setTimeout(r, 1000 * Number(response.headers.get('retry-after') ?? 1)));
+        }
       }));
     }
     type Status = { collectorStatus: { acceptedSpans: number; pendingSpans: number; flushes: number; flushP50Ms: number; flushP95Ms: number; readModelBuckets: number; degraded: boolean } };
@@ -108,13 +116,9 @@ export async function benchmarkTime(options: { quick: boolean; line: (text: stri
     const ingestSeconds = (performance.now() - sendStarted) / 1000;
     const { records } = await driver.executeQuery('MATCH (b:Bucket) RETURN count(b) AS buckets');
     const buckets = Number(records[0]!.get('buckets'));
-    const grownBytes = (await checkpointedBytes()) - emptyBytes;
-    const perBucket = grownBytes / buckets;
     const rssMb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${platform.child.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
-    line(`time: ${spans.toLocaleString('en')} spans over 2 h of span time into ${(SERVICES * PER_SERVICE).toLocaleString('en')} dependencies (${(SERVICES + PEERS).toLocaleString('en')} components), ingested and written in ${ingestSeconds.toFixed(0)} s`);
+    line(`time: ${spans.toLocaleString('en')} spans over 2 h of span time into ${(SERVICES * PER_SERVICE).toLocaleString('en')} dependencies (${(SERVICES + PEERS).toLocaleString('en')} components), ingested and written in ${ingestSeconds.toFixed(0)} s (${pushedBack} requests pushed back and retried)`);
     line(`time: write cost per flush p50 ${status.flushP50Ms?.toFixed(0)} ms, p95 ${status.flushP95Ms?.toFixed(0)} ms (last 256 of ${status.flushes} flushes)`);
-    line(`time: ${buckets.toLocaleString('en')} minute buckets in Neo4j; store grew ${(grownBytes / 1e6).toFixed(1)} MB = ${perBucket.toFixed(0)} B per bucket (graph included); ` +
-      `an edge active every minute keeps at most 1,440 minute + 24 hour buckets a day: ${((1440 + 24) * perBucket / 1e3).toFixed(0)} kB on its first day, ${(24 * perBucket / 1e3).toFixed(1)} kB per day after`);
     line(`time: platform RSS ${rssMb.toFixed(0)} MB with ${status.readModelBuckets.toLocaleString('en')} buckets in the read model`);
 
     // The map's full query, for the last hour. Each run asks a window a minute wider, so none is a cache hit.
@@ -142,11 +146,22 @@ export async function benchmarkTime(options: { quick: boolean; line: (text: stri
     }
     const regressed = diff!.changedDependencies.filter((c) => c.regressed).length;
     line(`time: graphDiff of two 1-hour windows at ${(SERVICES + PEERS).toLocaleString('en')} components over HTTP: ${summary(diffs)} (20 runs); ${regressed} regressed of ${SERVICES * PER_SERVICE / 20} planted, ${diff!.addedDependencies.length} added, ${diff!.removedDependencies.length} removed`);
-  } finally {
+
     platform.child.kill('SIGTERM');
     await new Promise((r) => platform.child.once('exit', r));
     await driver.close();
     await neo4j.stop();
+    stopped = true;
+    const grownBytes = dirBytes(dataDir) - emptyBytes;
+    const perBucket = grownBytes / buckets;
+    line(`time: ${buckets.toLocaleString('en')} minute buckets in Neo4j; the store grew ${(grownBytes / 1e6).toFixed(1)} MB = ${perBucket.toFixed(0)} B per bucket (the graph itself included); ` +
+      `a dependency active every minute keeps at most 1,440 minute buckets (${((1440 * perBucket) / 1e6).toFixed(2)} MB) and then 24 hour buckets per retained day (${((24 * perBucket) / 1e3).toFixed(1)} kB)`);
+  } finally {
+    if (!stopped) {
+      platform.child.kill('SIGTERM');
+      await driver.close().catch(() => undefined);
+      await neo4j.stop().catch(() => undefined);
+    }
     rmSync(dataDir, { recursive: true, force: true });
   }
 }

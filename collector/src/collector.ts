@@ -19,6 +19,8 @@ import { createNeo4jRollup } from './store/rollup.ts';
 
 /** How often buckets are aged (minute buckets turn into hours a day later: a minute's lag is nothing). */
 const ROLLUP_EVERY_MS = 60_000;
+/** Minute buckets held between flushes: ~100 B each with sparse histograms, 40 MB at the bound. */
+const PENDING_BUCKETS = 400_000;
 import { selectAlerts } from './alerting/select-alerts.ts';
 import { createWebhookAlerter } from './alerting/webhook-alerter.ts';
 import type { FindingChanges } from './store/finding-store.ts';
@@ -47,6 +49,9 @@ export function createCollector(options: CollectorOptions) {
     onNewDependency: () => flushLoop.flushSoon(),
     clock,
     maxClockSkewMs: config.maxClockSkewMs,
+    // A replayed backlog spreads over many minutes: write it in pieces rather than hold it all.
+    onManyBuckets: () => flushLoop.flushSoon(),
+    maxBuckets: PENDING_BUCKETS,
   });
   const inference = createSpanInference({
     pairingTimeoutMs: config.pairingTimeoutMs,
@@ -95,8 +100,12 @@ export function createCollector(options: CollectorOptions) {
   const receiver = createOtlpHttpReceiver({
     maxBodyBytes: config.maxBodyBytes,
     onSpans: (spans) => inference.ingest(spans),
-    // Push back only when writes are failing and the pending edge set is nearly full.
-    isOverloaded: () => flushLoop.stats().degraded && aggregator.stats().pendingDependencies >= config.maxPendingDependencies * 0.9,
+    // Push back when writes are failing and the pending edge set is nearly full, or when a backlog
+    // has filled the pending minute buckets faster than they are written (exporters retry).
+    isOverloaded: () => {
+      const pending = aggregator.stats();
+      return (flushLoop.stats().degraded && pending.pendingDependencies >= config.maxPendingDependencies * 0.9) || pending.pendingBuckets >= 0.9 * PENDING_BUCKETS;
+    },
   });
 
   let server: Server | undefined;

@@ -6,7 +6,7 @@
 // not by the span rate.
 import type { ComponentKind, ComponentRef, ComponentSighting, DependencyKind, Interaction } from '../model/interaction.ts';
 import type { WorkflowRun } from '../inference/workflow-tracker.ts';
-import { addSample, type LatencyCounts } from './latency-histogram.ts';
+import { addSample, addSparseSample, type LatencyCounts } from './latency-histogram.ts';
 
 /** The finest bucket: one minute. Coarser tiers are rolled up from these (timeline/tiers.ts). */
 export const BUCKET_MS = 60_000;
@@ -21,7 +21,8 @@ export interface DependencyBucketDelta {
   propagatedErrors: number;
   traces: number;
   unconsumed: number;
-  latency: LatencyCounts;
+  /** Sparse histogram: [bin, count, bin, count, ...], bins ascending (latency-histogram.ts). */
+  latency: number[];
 }
 
 /** One minute in which a component was seen sending spans. */
@@ -121,6 +122,8 @@ export interface GraphAggregatorStats {
   droppedInteractions: number;
   /** Calls and sightings dated beyond the clock-skew tolerance in the future: counted at now. */
   futureTimesClamped: number;
+  /** Minute buckets held until the next drain (a replayed backlog spreads over many minutes). */
+  pendingBuckets: number;
 }
 
 const MAX_EXEMPLARS = 5;
@@ -154,7 +157,13 @@ export function createGraphAggregator(options: {
   clock?: () => number;
   /** How far ahead of the clock a span may be dated before it counts as skewed (default 5 min). */
   maxClockSkewMs?: number;
+  /** Called when the pending buckets pass half their bound (so they can be written sooner). */
+  onManyBuckets?: () => void;
+  /** Bound on minute buckets held between drains; past it calls are refused and counted (default 400,000). */
+  maxBuckets?: number;
 }) {
+  const maxBuckets = options.maxBuckets ?? 400_000;
+  let pendingBuckets = 0;
   const clock = options.clock ?? Date.now;
   const maxSkewMs = options.maxClockSkewMs ?? 300_000;
   let futureTimesClamped = 0;
@@ -240,6 +249,7 @@ export function createGraphAggregator(options: {
     if (!b) {
       b = { startMs: start, calls: 0, errors: 0, calleeErrors: 0, propagatedErrors: 0, traces: 0, unconsumed: 0, latency: [] };
       d.buckets.set(start, b);
+      if (++pendingBuckets === Math.floor(maxBuckets / 2)) options.onManyBuckets?.();
     }
     return b;
   }
@@ -276,6 +286,10 @@ export function createGraphAggregator(options: {
     },
 
     addInteraction(i: Interaction): void {
+      if (pendingBuckets >= maxBuckets) {
+        droppedInteractions++;
+        return;
+      }
       const at = clamp(i.timeUnixMs);
       const d = dependencyFor({ from: i.from.name, to: i.to.name, kind: i.kind, protocol: i.protocol }, at);
       if (!d || !noteComponent(i.from, at) || !noteComponent(i.to, at)) {
@@ -311,7 +325,7 @@ export function createGraphAggregator(options: {
         b.traces++;
       }
       addSample(d.latency, i.durationMs);
-      addSample(b.latency, i.durationMs);
+      addSparseSample(b.latency, i.durationMs);
       d.firstSeenMs = Math.min(d.firstSeenMs, at);
       d.lastSeenMs = Math.max(d.lastSeenMs, at);
       if (i.operation) d.operation = i.operation;
@@ -375,11 +389,12 @@ export function createGraphAggregator(options: {
       dependencies = new Map();
       workflows = new Map();
       heldTraceIds = 0;
+      pendingBuckets = 0;
       return delta;
     },
 
     stats(): GraphAggregatorStats {
-      return { pendingComponents: components.size, pendingDependencies: dependencies.size, pendingWorkflows: workflows.size, droppedInteractions, futureTimesClamped };
+      return { pendingComponents: components.size, pendingDependencies: dependencies.size, pendingWorkflows: workflows.size, droppedInteractions, futureTimesClamped, pendingBuckets };
     },
   };
 }

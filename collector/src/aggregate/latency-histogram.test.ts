@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addSample, bucketOf, bucketValueMs, mergeCounts, quantileMs, type LatencyCounts } from './latency-histogram.ts';
+import { addSample, addSparseSample, bucketOf, bucketValueMs, denseCounts, mergeCounts, quantileMs, type LatencyCounts } from './latency-histogram.ts';
 
 describe('latency histogram', () => {
   it('reports quantiles within 5% of the true value', () => {
@@ -29,5 +29,16 @@ describe('latency histogram', () => {
     expect(bucketOf(1e12)).toBe(190);
     expect(bucketValueMs(bucketOf(8000)) / 8000).toBeGreaterThan(0.95);
     expect(quantileMs([], 0.5)).toBeUndefined();
+  });
+
+  it('keeps sparse histograms that read back as the dense ones', () => {
+    const dense: number[] = [];
+    const pairs: number[] = [];
+    for (const ms of [3, 3, 120, 0.01, 45, 3]) {
+      addSample(dense, ms);
+      addSparseSample(pairs, ms);
+    }
+    expect(denseCounts(pairs)).toEqual(dense);
+    expect(pairs.length).toBe(8); // four bins touched
   });
 });

@@ -33,6 +33,25 @@ export function addSample(counts: LatencyCounts, durationMs: number): void {
   counts[index]!++;
 }
 
+/** Adds a sample to a sparse histogram ([bin, count, ...], bins ascending): a minute touches a few bins of 191. */
+export function addSparseSample(pairs: number[], durationMs: number): void {
+  const bin = bucketOf(durationMs);
+  let i = 0;
+  while (i < pairs.length && pairs[i]! < bin) i += 2;
+  if (i < pairs.length && pairs[i] === bin) pairs[i + 1]!++;
+  else pairs.splice(i, 0, bin, 1);
+}
+
+/** Sparse pairs as the dense counts Neo4j merges element-wise. */
+export function denseCounts(pairs: readonly number[]): LatencyCounts {
+  const out: LatencyCounts = [];
+  for (let i = 0; i < pairs.length; i += 2) {
+    while (out.length < pairs[i]!) out.push(0);
+    out[pairs[i]!] = pairs[i + 1]!;
+  }
+  return out;
+}
+
 export function mergeCounts(into: LatencyCounts, from: readonly number[]): LatencyCounts {
   while (into.length < from.length) into.push(0);
   for (let i = 0; i < from.length; i++) into[i]! += from[i]!;

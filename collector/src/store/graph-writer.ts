@@ -11,6 +11,7 @@
 // hour and day buckets as they age (rollup.ts); see timeline/README.md for why nodes.
 import neo4j, { type Driver, type ManagedTransaction } from 'neo4j-driver';
 import { BUCKET_MS, type GraphDelta } from '../aggregate/graph-aggregator.ts';
+import { denseCounts } from '../aggregate/latency-histogram.ts';
 import { quantileMs } from '../aggregate/latency-histogram.ts';
 
 const MERGE_COMPONENTS = `
@@ -155,7 +156,7 @@ export function bucketRows(delta: GraphDelta) {
     d.buckets.map((b) => ({
       key: bucketKey(d.from, d.to, d.kind, d.protocol, BUCKET_MS, b.startMs), from: d.from, to: d.to, kind: d.kind, protocol: d.protocol, res: BUCKET_MS,
       start: neo4jInt(b.startMs), calls: neo4jInt(b.calls), errors: neo4jInt(b.errors), calleeErrors: neo4jInt(b.calleeErrors),
-      propagatedErrors: neo4jInt(b.propagatedErrors), traces: neo4jInt(b.traces), unconsumed: neo4jInt(b.unconsumed), latency: b.latency.map(neo4jInt),
+      propagatedErrors: neo4jInt(b.propagatedErrors), traces: neo4jInt(b.traces), unconsumed: neo4jInt(b.unconsumed), latency: denseCounts(b.latency).map(neo4jInt),
     })),
   );
   const components = delta.components.flatMap((c) =>

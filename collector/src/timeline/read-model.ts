@@ -169,7 +169,7 @@ export function createReadModel(options: { tiers: Tiers }) {
     e.lastSeenMs = Math.max(e.lastSeenMs, d.lastSeenMs);
     e.operation = d.operation ?? e.operation;
     e.exemplarTraceIds = [...d.exemplarTraceIds, ...e.exemplarTraceIds.filter((t) => !d.exemplarTraceIds.includes(t))].slice(0, MAX_EXEMPLARS);
-    for (const b of d.buckets) addBucket(e.buckets, bucketFrom(b.startMs, MINUTE_MS, b, b.latency));
+    for (const b of d.buckets) addBucket(e.buckets, { ...b, resMs: MINUTE_MS, latency: b.latency });
     newestSeenMs = Math.max(newestSeenMs, d.lastSeenMs);
   }
 

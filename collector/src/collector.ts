@@ -19,8 +19,11 @@ import { createNeo4jRollup } from './store/rollup.ts';
 
 /** How often buckets are aged (minute buckets turn into hours a day later: a minute's lag is nothing). */
 const ROLLUP_EVERY_MS = 60_000;
-/** Minute buckets held between flushes: ~100 B each with sparse histograms, 40 MB at the bound. */
-const PENDING_BUCKETS = 400_000;
+/**
+ * Minute buckets held between flushes (~150 B each with sparse histograms: 15 MB at the bound);
+ * also what one flush writes at most, so a transaction stays small for Neo4j too.
+ */
+const PENDING_BUCKETS = 100_000;
 import { selectAlerts } from './alerting/select-alerts.ts';
 import { createWebhookAlerter } from './alerting/webhook-alerter.ts';
 import type { FindingChanges } from './store/finding-store.ts';

@@ -89,15 +89,17 @@ SET w.seq = CASE WHEN applied THEN w.seq ELSE $seq END, w.at = timestamp()
 RETURN applied`;
 
 // Dependency buckets carry the edge's endpoints too, so the read model and roll-up need no join.
+// Counts travel as plain numbers (no driver Integer object per value: a backlog writes hundreds of
+// thousands of buckets) and become integers here.
 const MERGE_BUCKETS = `
 UNWIND $rows AS b
 MERGE (n:Bucket {key: b.key})
-  ON CREATE SET n.from = b.from, n.to = b.to, n.kind = b.kind, n.protocol = b.protocol, n.res = b.res, n.start = b.start,
+  ON CREATE SET n.from = b.from, n.to = b.to, n.kind = b.kind, n.protocol = b.protocol, n.res = toInteger(b.res), n.start = toInteger(b.start),
                 n.calls = 0, n.errors = 0, n.calleeErrors = 0, n.propagatedErrors = 0, n.traces = 0, n.unconsumed = 0, n.latency = []
-SET n.calls = n.calls + b.calls, n.errors = n.errors + b.errors, n.calleeErrors = n.calleeErrors + b.calleeErrors,
-    n.propagatedErrors = n.propagatedErrors + b.propagatedErrors, n.traces = n.traces + b.traces, n.unconsumed = n.unconsumed + b.unconsumed,
+SET n.calls = n.calls + toInteger(b.calls), n.errors = n.errors + toInteger(b.errors), n.calleeErrors = n.calleeErrors + toInteger(b.calleeErrors),
+    n.propagatedErrors = n.propagatedErrors + toInteger(b.propagatedErrors), n.traces = n.traces + toInteger(b.traces), n.unconsumed = n.unconsumed + toInteger(b.unconsumed),
     n.latency = [i IN range(0, CASE WHEN size(n.latency) > size(b.latency) THEN size(n.latency) ELSE size(b.latency) END - 1)
-                 | coalesce(n.latency[i], 0) + coalesce(b.latency[i], 0)]`;
+                 | coalesce(n.latency[i], 0) + toInteger(coalesce(b.latency[i], 0))]`;
 
 const MERGE_COMPONENT_BUCKETS = `
 UNWIND $rows AS b
@@ -151,14 +153,26 @@ export function bucketKey(from: string, to: string, kind: string, protocol: stri
   return JSON.stringify([from, to, kind, protocol, res, start]);
 }
 
+/** Dependency bucket rows, built a chunk at a time: a replayed backlog may hold hundreds of thousands. */
+function* dependencyBucketChunks(delta: GraphDelta): Generator<object[]> {
+  let rows: object[] = [];
+  for (const d of delta.dependencies) {
+    for (const b of d.buckets) {
+      rows.push({
+        key: bucketKey(d.from, d.to, d.kind, d.protocol, BUCKET_MS, b.startMs), from: d.from, to: d.to, kind: d.kind, protocol: d.protocol, res: BUCKET_MS,
+        start: b.startMs, calls: b.calls, errors: b.errors, calleeErrors: b.calleeErrors, propagatedErrors: b.propagatedErrors, traces: b.traces,
+        unconsumed: b.unconsumed, latency: denseCounts(b.latency),
+      });
+      if (rows.length === CHUNK) {
+        yield rows;
+        rows = [];
+      }
+    }
+  }
+  if (rows.length > 0) yield rows;
+}
+
 export function bucketRows(delta: GraphDelta) {
-  const dependencies = delta.dependencies.flatMap((d) =>
-    d.buckets.map((b) => ({
-      key: bucketKey(d.from, d.to, d.kind, d.protocol, BUCKET_MS, b.startMs), from: d.from, to: d.to, kind: d.kind, protocol: d.protocol, res: BUCKET_MS,
-      start: neo4jInt(b.startMs), calls: neo4jInt(b.calls), errors: neo4jInt(b.errors), calleeErrors: neo4jInt(b.calleeErrors),
-      propagatedErrors: neo4jInt(b.propagatedErrors), traces: neo4jInt(b.traces), unconsumed: neo4jInt(b.unconsumed), latency: denseCounts(b.latency).map(neo4jInt),
-    })),
-  );
   const components = delta.components.flatMap((c) =>
     c.buckets.map((b) => ({ key: JSON.stringify([c.name, BUCKET_MS, b.startMs]), component: c.name, res: BUCKET_MS, start: neo4jInt(b.startMs), sightings: neo4jInt(b.sightings) })),
   );
@@ -176,7 +190,7 @@ export function bucketRows(delta: GraphDelta) {
       b.unhandled.map((u) => ({ key: JSON.stringify([w.key, u.key, BUCKET_MS, b.startMs]), workflow: w.key, path: u.key, res: BUCKET_MS, start: neo4jInt(b.startMs), count: neo4jInt(u.count) })),
     ),
   );
-  return { dependencies, components, versions, workflows, unhandled };
+  return { components, versions, workflows, unhandled };
 }
 
 // Integers go to Neo4j as integers (so sums stay exact and comparisons typed), not as floats.
@@ -217,7 +231,7 @@ export function createGraphWriter(driver: Driver, database: string, collectorId:
             await tx.run(SET_QUANTILES, { rows: quantiles });
           }
           for (const rows of chunks(delta.workflows.map(({ buckets: _b, ...w }) => w))) await tx.run(MERGE_WORKFLOWS, { rows });
-          for (const rows of chunks(buckets.dependencies)) await tx.run(MERGE_BUCKETS, { rows });
+          for (const rows of dependencyBucketChunks(delta)) await tx.run(MERGE_BUCKETS, { rows });
           for (const rows of chunks(buckets.components)) await tx.run(MERGE_COMPONENT_BUCKETS, { rows });
           for (const rows of chunks(buckets.versions)) await tx.run(MERGE_VERSIONS, { rows });
           for (const rows of chunks(buckets.workflows)) await tx.run(MERGE_WORKFLOW_BUCKETS, { rows });

@@ -104,14 +104,18 @@ export async function benchmarkTime(options: { quick: boolean; line: (text: stri
         }
       }));
     }
-    type Status = { collectorStatus: { acceptedSpans: number; pendingSpans: number; flushes: number; flushP50Ms: number; flushP95Ms: number; readModelBuckets: number; degraded: boolean } };
+    type Status = { collectorStatus: { acceptedSpans: number; pendingSpans: number; flushes: number; flushP50Ms: number; flushP95Ms: number; readModelBuckets: number; degraded: boolean; writesPending: boolean } };
     let status: Status['collectorStatus'] | undefined;
+    // Written when every span is accepted and paired, and the read model (updated after each
+    // successful write) has stopped growing over two polls.
+    let lastBuckets = -1;
     await waitFor(async () => {
-      status = (await graphql<Status>(platform.apiUrl, '{ collectorStatus { acceptedSpans pendingSpans flushes flushP50Ms flushP95Ms readModelBuckets degraded } }')).data.collectorStatus;
-      return status.acceptedSpans === spans && status.pendingSpans === 0 && status.readModelBuckets > 0;
-    }, 600_000);
-    // Let the last flushes land.
-    await new Promise((r) => setTimeout(r, 3000));
+      status = (await graphql<Status>(platform.apiUrl, '{ collectorStatus { acceptedSpans pendingSpans flushes flushP50Ms flushP95Ms readModelBuckets degraded writesPending } }')).data.collectorStatus;
+      const settled = status.acceptedSpans === spans && status.pendingSpans === 0 && !status.writesPending && status.readModelBuckets === lastBuckets;
+      lastBuckets = status.readModelBuckets;
+      if (!settled) await new Promise((r) => setTimeout(r, 3000));
+      return settled;
+    }, 1_800_000);
     status = (await graphql<Status>(platform.apiUrl, '{ collectorStatus { acceptedSpans pendingSpans flushes flushP50Ms flushP95Ms readModelBuckets degraded } }')).data.collectorStatus;
     const ingestSeconds = (performance.now() - sendStarted) / 1000;
     const { records } = await driver.executeQuery('MATCH (b:Bucket) RETURN count(b) AS buckets');

@@ -18,6 +18,8 @@ export interface FlushStats {
   /** Median and 95th percentile of the last 256 successful writes, ms (the write cost per flush). */
   flushP50Ms: number | undefined;
   flushP95Ms: number | undefined;
+  /** A drained delta is being written, or waits to be retried. */
+  unwritten: boolean;
 }
 
 export interface FlushLoopOptions {
@@ -35,7 +37,7 @@ export interface FlushLoopOptions {
 export function createFlushLoop(options: FlushLoopOptions) {
   const stats: FlushStats = {
     flushes: 0, failedFlushes: 0, componentsWritten: 0, dependenciesWritten: 0, lastFlushMs: undefined, lastError: undefined, degraded: false,
-    flushP50Ms: undefined, flushP95Ms: undefined,
+    flushP50Ms: undefined, flushP95Ms: undefined, unwritten: false,
   };
   const recentMs: number[] = [];
   const quantile = (q: number) => {
@@ -140,6 +142,6 @@ export function createFlushLoop(options: FlushLoopOptions) {
       await running?.catch(() => undefined);
       await flushOnce().catch(() => undefined);
     },
-    stats: (): FlushStats => ({ ...stats, flushP50Ms: quantile(0.5), flushP95Ms: quantile(0.95) }),
+    stats: (): FlushStats => ({ ...stats, flushP50Ms: quantile(0.5), flushP95Ms: quantile(0.95), unwritten: retry !== undefined }),
   };
 }

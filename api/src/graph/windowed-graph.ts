@@ -7,13 +7,18 @@ import { parseDurationMs } from '@orrery/collector/timeline/duration.ts';
 import type { ModelComponent, ReadModel, WindowedEdge } from '@orrery/collector/timeline/read-model.ts';
 import { MINUTE_MS } from '@orrery/collector/timeline/tiers.ts';
 import { resolveWindow, TimeWindowError, type ResolvedWindow, type TimeWindowInput } from '@orrery/collector/timeline/time-window.ts';
-import type { ComponentRow, DependencyRow } from './read-graph.ts';
+import type { ComponentRow } from './read-graph.ts';
 
 export interface Windowed {
   window: ResolvedWindow;
 }
 export type WindowedComponentRow = ComponentRow & Windowed;
-export type WindowedDependencyRow = DependencyRow & Windowed;
+/**
+ * A dependency as GraphQL serves it in a window: the read model's WindowedEdge itself (cached per
+ * window by the model, so a query allocates no row per edge); Dependency.firstSeen/lastSeen
+ * resolve from its epoch ms.
+ */
+export type WindowedDependencyRow = WindowedEdge;
 
 const iso = (ms: number | undefined): string | null => (ms === undefined || ms === 0 ? null : new Date(ms).toISOString());
 
@@ -22,15 +27,6 @@ export function componentRow(c: ModelComponent, window: ResolvedWindow): Windowe
     name: c.name, kind: c.kind, namespace: c.namespace ?? null, versions: c.versions, tier: c.intent.tier ?? null, owner: c.owner ?? null, system: c.system ?? null,
     documented: c.documented, virtual: c.virtual, observed: true, displayName: c.kind === 'DATABASE' ? databaseDisplayName(c.name) : c.name, entryPoint: c.entryPoint,
     firstSeen: iso(c.firstSeenMs), lastSeen: iso(c.lastSeenMs), window,
-  };
-}
-
-export function windowedDependencyRow(d: WindowedEdge, window: ResolvedWindow): WindowedDependencyRow {
-  return {
-    from: d.from, to: d.to, kind: d.kind, protocol: d.protocol, operation: d.operation ?? null, calls: d.calls, errors: d.errors,
-    callsPerMinute: d.callsPerMinute, errorRate: d.errorRate, p50Ms: d.p50Ms ?? null, p95Ms: d.p95Ms ?? null, p99Ms: d.p99Ms ?? null,
-    errorPropagation: d.errorPropagation ?? null, callsPerTrace: d.callsPerTrace ?? null, documented: d.documented,
-    firstSeen: new Date(d.firstSeenMs).toISOString(), lastSeen: new Date(d.lastSeenMs).toISOString(), exemplarTraceIds: d.exemplarTraceIds, window,
   };
 }
 
@@ -72,10 +68,10 @@ export function graphDiffRow(model: ReadModel, before: ResolvedWindow, after: Re
   return {
     before: resolvedWindowRow(before, nowMs),
     after: resolvedWindowRow(after, nowMs),
-    addedDependencies: diff.addedDependencies.map((d) => windowedDependencyRow(d, after)),
-    removedDependencies: diff.removedDependencies.map((d) => windowedDependencyRow(d, before)),
+    addedDependencies: diff.addedDependencies,
+    removedDependencies: diff.removedDependencies,
     changedDependencies: diff.changedDependencies.map((c) => ({
-      from: c.after.from, to: c.after.to, kind: c.after.kind, before: windowedDependencyRow(c.before, before), after: windowedDependencyRow(c.after, after),
+      from: c.after.from, to: c.after.to, kind: c.after.kind, before: c.before, after: c.after,
       reasons: c.reasons, regressed: c.regressed,
     })),
     addedComponents: diff.addedComponents,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { addBucket, dense, newWindowSum, resetWindowSum, rollUp, sparse, sumWindow, windowQuantileMs, type Bucket } from './buckets.ts';
+import { quantileMs } from '../aggregate/latency-histogram.ts';
+import { addBucket, dense, newWindowSum, resetWindowSum, rollUp, sparse, sumWindow, windowQuantileMs, windowQuantilesMs, type Bucket } from './buckets.ts';
 import { DAY_MS, HOUR_MS, MINUTE_MS, rollupPlan, tiersFor } from './tiers.ts';
 
 const bucket = (startMs: number, calls: number, latency: number[] = [], resMs = MINUTE_MS): Bucket => ({
@@ -42,5 +43,18 @@ describe('time buckets', () => {
     const rolled = rollUp(series, plan);
     expect(rolled.map((b) => [b.resMs, b.calls])).toEqual([[DAY_MS, 8], [HOUR_MS, 3], [MINUTE_MS, 4]]);
     expect(rollUp(rolled, plan)).toBe(rolled); // nothing left to do: the same array
+  });
+
+  it('reads the same quantiles in one pass as from the dense histogram', () => {
+    const series: Bucket[] = [];
+    const all: number[] = [];
+    for (let m = 0; m < 30; m++) {
+      const counts = Array.from({ length: 60 }, (_, i) => ((m * 7 + i * 13) % 11 === 0 ? (m % 5) + 1 : 0));
+      counts.forEach((c, i) => { all[i] = (all[i] ?? 0) + c; });
+      addBucket(series, bucket(m * MINUTE_MS, 1, counts));
+    }
+    const sum = newWindowSum();
+    sumWindow(series, 0, 30 * MINUTE_MS, sum);
+    expect(windowQuantilesMs(sum, [0.5, 0.95, 0.99])).toEqual([0.5, 0.95, 0.99].map((q) => quantileMs(all.map((c) => c ?? 0), q)));
   });
 });

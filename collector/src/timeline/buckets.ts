@@ -1,7 +1,7 @@
 // One series of time buckets (a dependency's or a component's), kept sorted by start, with
 // latency histograms stored sparse ([bin, count, bin, count, ...]): a minute of one edge touches a
 // handful of the 191 bins, so dense lists would be most of the read model's memory. Pure.
-import { HISTOGRAM_BUCKETS, quantileMs } from '../aggregate/latency-histogram.ts';
+import { bucketValueMs, HISTOGRAM_BUCKETS } from '../aggregate/latency-histogram.ts';
 import { rolledStart, type RollupPlan } from './tiers.ts';
 
 export interface Counts {
@@ -155,9 +155,24 @@ export function sumWindow(series: readonly Bucket[], fromMs: number, toMs: numbe
   }
 }
 
+/** The q-quantiles of a window's latency, ms, in one pass over the bins it touched (undefined when it has none). */
+export function windowQuantilesMs(sum: WindowSum, qs: readonly number[]): Array<number | undefined> {
+  if (sum.touched.length === 0) return qs.map(() => undefined);
+  const bins = sum.touched.length > 1 ? [...sum.touched].sort((a, b) => a - b) : sum.touched;
+  let total = 0;
+  for (const bin of bins) total += sum.latency[bin]!;
+  const out: Array<number | undefined> = [];
+  let seen = 0;
+  let k = 0;
+  for (const q of qs) {
+    const rank = Math.ceil(q * total);
+    while (k < bins.length - 1 && seen + sum.latency[bins[k]!]! < rank) seen += sum.latency[bins[k++]!]!;
+    out.push(bucketValueMs(bins[k]!));
+  }
+  return out;
+}
+
 /** The q-quantile of a window's latency, ms. */
 export function windowQuantileMs(sum: WindowSum, q: number): number | undefined {
-  if (sum.touched.length === 0) return undefined;
-  const top = Math.max(...sum.touched);
-  return quantileMs(Array.from(sum.latency.subarray(0, top + 1)), q);
+  return windowQuantilesMs(sum, [q])[0];
 }

@@ -6,7 +6,7 @@ import type { ComponentDelta, DependencyDelta, GraphDelta, WorkflowDelta } from 
 import { mergeCounts, quantileMs } from '../aggregate/latency-histogram.ts';
 import type { ComponentKind, DependencyKind } from '../model/interaction.ts';
 import type { ComponentNode, DependencyEdge, Intent, WorkflowStats } from '../model/graph-snapshot.ts';
-import { addBucket, newWindowSum, resetWindowSum, rollUp, sparse, sumWindow, windowQuantileMs, type Bucket, type Counts, type WindowSum } from './buckets.ts';
+import { addBucket, newWindowSum, resetWindowSum, rollUp, sparse, sumWindow, windowQuantileMs, windowQuantilesMs, type Bucket, type Counts, type WindowSum } from './buckets.ts';
 import { MINUTE_MS, rollupPlan, type Tiers } from './tiers.ts';
 import type { ResolvedWindow } from './time-window.ts';
 
@@ -66,6 +66,8 @@ export interface ModelWorkflow {
 
 /** A dependency as a window sees it: the window's metrics, lifetime identity. */
 export interface WindowedEdge extends DependencyEdge {
+  /** The window it was summed over (widened to whole minutes). */
+  window: ResolvedWindow;
   callsPerMinute: number;
   errorRate: number;
   /** Traces in the window, for the noise rules of graph diffs. */
@@ -82,6 +84,7 @@ export interface SeriesPoint {
 export const edgeKey = (from: string, to: string, kind: string, protocol: string): string => JSON.stringify([from, to, kind, protocol]);
 
 const MAX_EXEMPLARS = 5;
+const QUANTILES = [0.5, 0.95, 0.99] as const;
 
 function bucketFrom(startMs: number, resMs: number, counts: Counts, denseLatency: readonly number[]): Bucket {
   return {
@@ -102,6 +105,7 @@ export function createReadModel(options: { tiers: Tiers }) {
   /** Bumped on every change: window results are cached per version. */
   let version = 0;
   const cache = new Map<string, WindowedEdge[]>();
+  const indexCache = new Map<string, Map<string, { out: WindowedEdge[]; in: WindowedEdge[] }>>();
   const scratch: WindowSum = newWindowSum();
 
   function component(c: Pick<ComponentDelta, 'name' | 'kind' | 'virtual'> & { firstSeenMs: number; lastSeenMs: number }): ModelComponent {
@@ -211,6 +215,7 @@ export function createReadModel(options: { tiers: Tiers }) {
   function changed(): void {
     version++;
     cache.clear();
+    indexCache.clear();
   }
 
   /** Edge metrics over a window; `all` gives the lifetime totals. */
@@ -227,15 +232,14 @@ export function createReadModel(options: { tiers: Tiers }) {
     } else {
       resetWindowSum(scratch);
       sumWindow(e.buckets, window.fromMs, window.toMs, scratch);
+      if (scratch.calls === 0 && scratch.unconsumed === 0) return undefined;
       counts = scratch;
-      p50 = windowQuantileMs(scratch, 0.5);
-      p95 = windowQuantileMs(scratch, 0.95);
-      p99 = windowQuantileMs(scratch, 0.99);
+      [p50, p95, p99] = windowQuantilesMs(scratch, QUANTILES);
     }
     if (counts.calls === 0 && counts.unconsumed === 0) return undefined;
     const minutes = Math.max(1, (window.toMs - Math.max(window.fromMs, window.all ? e.firstSeenMs : window.fromMs)) / MINUTE_MS);
     return {
-      from: e.from, to: e.to, kind: e.kind, protocol: e.protocol, operation: e.operation,
+      window, from: e.from, to: e.to, kind: e.kind, protocol: e.protocol, operation: e.operation,
       calls: counts.calls, errors: counts.errors, calleeErrors: counts.calleeErrors, propagatedErrors: counts.propagatedErrors, unconsumed: counts.unconsumed,
       traces: counts.traces, p50Ms: p50, p95Ms: p95, p99Ms: p99,
       errorPropagation: counts.calleeErrors > 0 ? counts.propagatedErrors / counts.calleeErrors : undefined,
@@ -351,6 +355,25 @@ export function createReadModel(options: { tiers: Tiers }) {
       if (cache.size > 32) cache.clear();
       cache.set(key, out);
       return out;
+    },
+
+    /** The window's dependencies by the component they leave and enter (cached like dependencies). */
+    dependencyIndex(window: ResolvedWindow): Map<string, { out: WindowedEdge[]; in: WindowedEdge[] }> {
+      const w = widened(window);
+      const key = w.all ? 'all' : `${w.fromMs}:${w.toMs}`;
+      let index = indexCache.get(key);
+      if (index) return index;
+      index = new Map();
+      for (const d of model.dependencies(w)) {
+        for (const [name, dir] of [[d.from, 'out'], [d.to, 'in']] as const) {
+          let entry = index.get(name);
+          if (!entry) index.set(name, (entry = { out: [], in: [] }));
+          entry[dir].push(d);
+        }
+      }
+      if (indexCache.size > 32) indexCache.clear();
+      indexCache.set(key, index);
+      return index;
     },
 
     /** Components that sent spans in the window or are an end of a dependency active in it. */

@@ -26,7 +26,7 @@ function rng(seed: number) {
 }
 
 /** OTLP requests: one CLIENT span per call (an uninstrumented peer named by peer.service), grouped per service. */
-function traffic(nowMs: number, callsPerHour: number) {
+function traffic(nowMs: number, callsPerHour: number, liveCalls = 0) {
   const random = rng(7);
   const hex = (bytes: number) => Array.from({ length: bytes }, () => Math.floor(random() * 256).toString(16).padStart(2, '0')).join('');
   const requests: Json[] = [];
@@ -38,7 +38,12 @@ function traffic(nowMs: number, callsPerHour: number) {
       const peer = `peer-${String((s * PER_SERVICE + j) % PEERS).padStart(4, '0')}`;
       // One dependency in 20 fails half its calls in the second hour: a regression to find.
       const regresses = (s + j) % 20 === 0;
-      for (let hour = 2; hour >= 1; hour--) {
+      for (let c = 0; c < liveCalls; c++) {
+        const start = BigInt(nowMs - c * 1000) * 1_000_000n;
+        out.push({ traceId: hex(16), spanId: hex(8), name: 'GET', kind: 3, startTimeUnixNano: String(start), endTimeUnixNano: String(start + 10_000_000n),
+          attributes: [{ key: 'http.request.method', value: { stringValue: 'GET' } }, { key: 'peer.service', value: { stringValue: peer } }] });
+      }
+      for (let hour = 2; hour >= 1 && callsPerHour > 0; hour--) {
         for (let c = 0; c < callsPerHour; c++) {
           const at = nowMs - hour * HOUR + Math.floor(random() * HOUR);
           const failed = regresses && hour === 1 && c % 2 === 0;
@@ -124,6 +129,19 @@ export async function benchmarkTime(options: { quick: boolean; line: (text: stri
     line(`time: ${spans.toLocaleString('en')} spans over 2 h of span time into ${(SERVICES * PER_SERVICE).toLocaleString('en')} dependencies (${(SERVICES + PEERS).toLocaleString('en')} components), ingested and written in ${ingestSeconds.toFixed(0)} s (${pushedBack} requests pushed back and retried)`);
     line(`time: write cost per flush p50 ${status.flushP50Ms?.toFixed(0)} ms, p95 ${status.flushP95Ms?.toFixed(0)} ms (last 256 of ${status.flushes} flushes)`);
     line(`time: platform RSS ${rssMb.toFixed(0)} MB with ${status.readModelBuckets.toLocaleString('en')} buckets in the read model`);
+
+    // Steady state: one live minute, a call on every dependency dated now, as a live estate sends it.
+    const live = traffic(Date.now(), 0, 1);
+    const flushesBefore = status.flushes;
+    for (const body of live.bodies) await fetch(platform.otlpUrl, { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body });
+    type Live = { collectorStatus: { flushes: number; writesPending: boolean; pendingSpans: number; flushP50Ms: number } };
+    let liveStatus: Live['collectorStatus'] | undefined;
+    const liveStarted = performance.now();
+    await waitFor(async () => {
+      liveStatus = (await graphql<Live>(platform.apiUrl, '{ collectorStatus { flushes writesPending pendingSpans flushP50Ms } }')).data.collectorStatus;
+      return liveStatus.pendingSpans === 0 && !liveStatus.writesPending && liveStatus.flushes > flushesBefore;
+    }, 600_000);
+    line(`time: steady state: a live minute (one call on each of the ${(SERVICES * PER_SERVICE).toLocaleString('en')} dependencies) written in ${liveStatus!.flushes - flushesBefore} flush(es), ${((performance.now() - liveStarted) / 1000).toFixed(1)} s from the last request`);
 
     // The map's full query, for the last hour. Each run asks a window a minute wider, so none is a cache hit.
     const cold: number[] = [];

@@ -8,7 +8,7 @@
 import type { Span } from '../model/span.ts';
 import type { ComponentRef } from '../model/interaction.ts';
 import { callerOf, databaseName, databaseSystem, peerOf } from './component-identity.ts';
-import { destinationOf, namesDestination } from './messaging-destination.ts';
+import { destinationOf, messagingSystemOf, namesDestination } from './messaging-destination.ts';
 import { hasAny, readNumber, readString } from './semconv.ts';
 
 /** Span names of connection management, as drivers and pools name it (matched on the last word). */
@@ -69,7 +69,7 @@ export function classifySpan(span: Span): SpanRole {
     return { role: 'one-sided', peer: { name: humanTask, kind: 'HUMAN', virtual: true }, dependency: 'SYNC', protocol: 'human', operation: span.name, outcome: 'humanStep', selfPeer: false };
   }
 
-  const messagingSystem = readString(a, 'messagingSystem');
+  const messagingSystem = messagingSystemOf(a);
   if (span.kind === 'PRODUCER' || span.kind === 'CONSUMER' || (messagingSystem && span.kind === 'CLIENT')) {
     const messaging = classifyMessaging(span, messagingSystem);
     if (messaging) return messaging;

@@ -8,6 +8,12 @@
 //    page) routes straight to the queue named by the routing key, so that key is the queue;
 //    with no key either, `(default exchange)`.
 //  - SQS and SNS may give only the queue URL or topic ARN: the last segment is the name.
+//  - Resource paths name the entity a message went to: Google Pub/Sub's
+//    `projects/<p>/topics/<topic>`, and Azure Service Bus' and Event Hubs' entity paths as a
+//    receiver sees them (`<topic>/Subscriptions/<sub>`, `<hub>/ConsumerGroups/<group>`, what the
+//    Azure SDK's own `message_bus.destination` holds). They fold to the topic or hub the sender
+//    named, so both halves meet; a subscription or consumer group is how a consumer reads, not
+//    another destination.
 //  - Temporary and anonymous destinations (reply queues, `amq.gen-*`, NATS `_INBOX.*`) are one
 //    per request or per process: they fold to one logical `(temporary <system> queue)`.
 import type { Attributes } from '../model/span.ts';
@@ -16,6 +22,16 @@ import { readFlag, readString } from './semconv.ts';
 
 const RABBIT_DEFAULT_EXCHANGE = new Set(['', '<default>', '(default)', 'amq.default', '(default exchange)']);
 const TEMPORARY_NAME = /^(?:amq\.gen-|_INBOX\.|amq\.rabbitmq\.reply-to)/;
+
+const AZURE_MESSAGING: Record<string, string> = { 'microsoft.servicebus': 'servicebus', 'microsoft.eventhub': 'eventhubs' };
+
+/** messaging.system, or what the Azure SDK's `az.namespace` implies (its older spans set no system). */
+export function messagingSystemOf(a: Attributes): string | undefined {
+  const system = readString(a, 'messagingSystem');
+  if (system) return system;
+  const azure = readString(a, 'azureNamespace');
+  return azure === undefined ? undefined : AZURE_MESSAGING[azure.toLowerCase()];
+}
 
 /**
  * `side` matters for RabbitMQ only: a publish with neither exchange nor routing key went to the
@@ -44,7 +60,16 @@ function destinationName(a: Attributes, system: string | undefined, side: 'send'
   }
   if (name === undefined && (system === 'aws_sqs' || system === 'aws.sqs')) name = lastSegment(readString(a, 'sqsQueueUrl'), '/');
   if (name === undefined && (system === 'aws_sns' || system === 'aws.sns')) name = lastSegment(readString(a, 'snsTopicArn'), ':');
-  return name;
+  return name === undefined ? undefined : entityOf(name);
+}
+
+const PUBSUB_TOPIC = /^projects\/[^/]+\/topics\/([^/]+)$/;
+const AZURE_READER_PATH = /^([^/]+)\/(?:subscriptions|consumergroups)\/[^/]+$/i;
+
+/** The topic or hub a resource path names (see the header); any other name as it is. */
+function entityOf(name: string): string {
+  const match = PUBSUB_TOPIC.exec(name) ?? AZURE_READER_PATH.exec(name);
+  return match ? match[1]! : name;
 }
 
 function lastSegment(value: string | undefined, separator: string): string | undefined {

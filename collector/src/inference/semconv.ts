@@ -26,9 +26,12 @@ export const SEMCONV = {
   /** Read for presence only (see PRESENCE_ATTRIBUTES): what the call did to the data. */
   dbQuery: ['db.query.text', 'db.statement', 'db.query.summary', 'db.collection.name', 'db.sql.table', 'db.stored_procedure.name'],
   messagingSystem: ['messaging.system'],
+  /** The Azure SDK's resource provider (`Microsoft.ServiceBus`, `Microsoft.EventHub`): its messaging system where it sets none. */
+  azureNamespace: ['az.namespace'],
   messagingDestinationTemplate: ['messaging.destination.template'],
   // messaging.source.name is what semconv 1.17-1.20 called a consumer's destination.
-  messagingDestination: ['messaging.destination.name', 'messaging.destination', 'messaging.source.name'],
+  // message_bus.destination is the Azure SDK's own name (Service Bus, Event Hubs) from before semconv.
+  messagingDestination: ['messaging.destination.name', 'messaging.destination', 'messaging.source.name', 'message_bus.destination'],
   messagingTemporary: ['messaging.destination.temporary', 'messaging.destination.anonymous', 'messaging.temp_destination', 'messaging.source.temporary'],
   messagingOperation: ['messaging.operation.type', 'messaging.operation'],
   messagingBatchCount: ['messaging.batch.message_count'],

@@ -37,6 +37,8 @@ export interface StartEmbeddedNeo4jOptions {
 export interface EmbeddedNeo4j {
   /** e.g. `bolt://127.0.0.1:7687`; no authentication (loopback only). */
   uri: string;
+  /** Process id of the Java child (for reading its CPU time or memory from /proc in benchmarks). */
+  pid: number | undefined;
   /** Resolves when the process has exited, whether through stop() or on its own. */
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** SIGTERM, wait for a clean shutdown, force-kill after 20 s. Idempotent. */
@@ -119,6 +121,7 @@ export async function startEmbeddedNeo4j(options: StartEmbeddedNeo4jOptions): Pr
   let stopping: Promise<void> | undefined;
   return {
     uri,
+    pid: child.pid,
     exited,
     stop() {
       stopping ??= stopChild(child, exited);

@@ -76,6 +76,32 @@ describe('flush loop', () => {
     expect(after.map((d) => d.dependencies[0]!.calls)).toEqual([1]);
   });
 
+  it('writes a backlog too large for one transaction in pieces, cutting a refused piece in half, every call once', async () => {
+    const aggregator = createGraphAggregator({ maxDependencies: 10_000, maxComponents: 10_000 });
+    for (let i = 0; i < 400; i++) aggregator.addInteraction({ ...call('a', `peer-${i}`), timeUnixMs: 60_000 * (i % 5) });
+    const committed: Array<{ seq: number; delta: GraphDelta }> = [];
+    const writer = {
+      async write(delta: GraphDelta, seq: number) {
+        const rows = delta.components.length + delta.dependencies.reduce((n, d) => n + 1 + d.buckets.length, 0);
+        // Neo4j's refusal: the transaction rolls back, nothing of it is kept.
+        if (rows > 300) throw Object.assign(new Error('dbms.memory.transaction.total.max threshold reached'), { code: 'Neo.TransientError.General.MemoryPoolOutOfMemoryError' });
+        committed.push({ seq, delta });
+        return true;
+      },
+      async warmUp() {},
+    };
+    const after: GraphDelta[] = [];
+    const loop = createFlushLoop({ aggregator, writer, flushMs: 60_000, log: () => {}, maxRowsPerWrite: 1200, afterFlush: (d) => { after.push(d); } });
+    await loop.flush();
+    const calls = committed.flatMap((c) => c.delta.dependencies).reduce((n, d) => n + d.calls, 0);
+    expect(calls).toBe(400);
+    expect(new Set(committed.flatMap((c) => c.delta.dependencies.map((d) => d.to))).size).toBe(400);
+    const seqs = committed.map((c) => c.seq);
+    expect(seqs).toEqual([...seqs].sort((x, y) => x - y)); // increasing: the writer's seq claim holds
+    expect(after).toHaveLength(committed.length);
+    expect(loop.stats()).toMatchObject({ degraded: false, unwritten: false });
+  });
+
   it('writes a dependency never seen before within tens of milliseconds, not a whole interval later', async () => {
     let loop: ReturnType<typeof createFlushLoop> | undefined;
     const aggregator = createGraphAggregator({ maxDependencies: 100, maxComponents: 100, onNewDependency: () => loop?.flushSoon(20) });

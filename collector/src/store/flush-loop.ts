@@ -3,8 +3,18 @@
 // the failed attempt committed after all (its answer was lost), the writer sees the seq already
 // recorded and skips it, so nothing is counted twice. While Neo4j is away new traffic waits in the
 // aggregator, bounded by the number of distinct edges, and nothing is lost when it returns.
+//
+// A drained delta is written in pieces of at most `maxRowsPerWrite` rows (split-delta.ts), one
+// transaction and one seq each, in order. A piece Neo4j refuses for its transaction memory limit
+// never committed: it is cut in half and its halves written with new seqs, and later drains use
+// the smaller size, so a backlog can never wedge the loop on a delta too large to ever fit.
 import type { GraphAggregator, GraphDelta } from '../aggregate/graph-aggregator.ts';
 import type { GraphWriter } from './graph-writer.ts';
+import { isTransactionTooLarge, rowsOf, splitDelta } from './split-delta.ts';
+
+/** Rows (entities + buckets) per transaction at first: a 2-hour backlog of 20,000 edges is ~120 pieces. */
+const MAX_ROWS_PER_WRITE = 20_000;
+const MIN_ROWS_PER_WRITE = 250;
 
 export interface FlushStats {
   flushes: number;
@@ -32,6 +42,8 @@ export interface FlushLoopOptions {
   afterFlush?: (delta: GraphDelta) => Promise<void> | void;
   log: (line: string) => void;
   maxBackoffMs?: number;
+  /** Rows per transaction to start with (default 20,000); halved whenever Neo4j refuses one as too large. */
+  maxRowsPerWrite?: number;
 }
 
 export function createFlushLoop(options: FlushLoopOptions) {
@@ -53,22 +65,34 @@ export function createFlushLoop(options: FlushLoopOptions) {
   let nextSeq = 1;
   /** A delta whose write failed, retried as it is before anything newer. */
   let retry: { seq: number; delta: GraphDelta } | undefined;
+  /** Pieces of the last drain not yet written; they get their seq when their turn comes. */
+  const pieces: GraphDelta[] = [];
+  let maxRows = options.maxRowsPerWrite ?? MAX_ROWS_PER_WRITE;
 
   // Flushes run one at a time: the timer's and an explicit flush() must not write (or hand the
   // read model) the same retried delta twice.
   let chain: Promise<void> = Promise.resolve();
   function flushOnce(): Promise<void> {
-    const run = chain.then(writeNext);
+    const run = chain.then(writeDrain);
     chain = run.catch(() => undefined);
     return run;
   }
 
+  /** One drain, written piece after piece (a failure stops it; the retry comes first next time). */
+  async function writeDrain(): Promise<void> {
+    do await writeNext();
+    while (pieces.length > 0);
+  }
+
   async function writeNext(): Promise<void> {
-    options.beforeFlush?.();
+    if (pieces.length === 0) options.beforeFlush?.();
     if (!retry) {
-      const delta = options.aggregator.drain();
-      if (delta.components.length === 0 && delta.dependencies.length === 0 && delta.workflows.length === 0) return;
-      retry = { seq: nextSeq++, delta };
+      if (pieces.length === 0) {
+        const delta = options.aggregator.drain();
+        if (delta.components.length === 0 && delta.dependencies.length === 0 && delta.workflows.length === 0) return;
+        pieces.push(...splitDelta(delta, maxRows));
+      }
+      retry = { seq: nextSeq++, delta: pieces.shift()! };
     }
     const { seq, delta } = retry;
     const started = performance.now();
@@ -77,6 +101,16 @@ export function createFlushLoop(options: FlushLoopOptions) {
       if (!written) options.log(`delta ${seq} was already in Neo4j (an earlier attempt committed): not written twice`);
       retry = undefined;
     } catch (error) {
+      const rows = rowsOf(delta);
+      if (isTransactionTooLarge(error) && rows > MIN_ROWS_PER_WRITE) {
+        // Rolled back, so its seq was never recorded: its halves go first, with seqs of their own.
+        maxRows = Math.max(MIN_ROWS_PER_WRITE, Math.floor(Math.min(maxRows, rows) / 2));
+        pieces.unshift(...splitDelta(delta, maxRows));
+        retry = undefined;
+        stats.failedFlushes++;
+        options.log(`delta ${seq} (${rows} rows) passed Neo4j's transaction memory limit: writing it in pieces of ${maxRows} rows`);
+        return; // not Neo4j failing: the halves are written now, by writeDrain
+      }
       stats.failedFlushes++;
       consecutiveFailures++;
       stats.degraded = true;
@@ -142,6 +176,6 @@ export function createFlushLoop(options: FlushLoopOptions) {
       await running?.catch(() => undefined);
       await flushOnce().catch(() => undefined);
     },
-    stats: (): FlushStats => ({ ...stats, flushP50Ms: quantile(0.5), flushP95Ms: quantile(0.95), unwritten: retry !== undefined }),
+    stats: (): FlushStats => ({ ...stats, flushP50Ms: quantile(0.5), flushP95Ms: quantile(0.95), unwritten: retry !== undefined || pieces.length > 0 }),
   };
 }

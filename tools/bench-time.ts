@@ -36,7 +36,8 @@ function traffic(nowMs: number, callsPerHour: number, liveCalls = 0) {
     const out: Json[] = [];
     for (let j = 0; j < PER_SERVICE; j++) {
       const peer = `peer-${String((s * PER_SERVICE + j) % PEERS).padStart(4, '0')}`;
-      // One dependency in 20 fails half its calls in the second hour: a regression to find.
+      // One dependency in 20 fails every call in the second hour: a regression graphDiff must find
+      // (at 6 calls an hour, half of them failing would be 3 errors, below its noise rule's 5).
       const regresses = (s + j) % 20 === 0;
       for (let c = 0; c < liveCalls; c++) {
         const start = BigInt(nowMs - c * 1000) * 1_000_000n;
@@ -46,7 +47,7 @@ function traffic(nowMs: number, callsPerHour: number, liveCalls = 0) {
       for (let hour = 2; hour >= 1 && callsPerHour > 0; hour--) {
         for (let c = 0; c < callsPerHour; c++) {
           const at = nowMs - hour * HOUR + Math.floor(random() * HOUR);
-          const failed = regresses && hour === 1 && c % 2 === 0;
+          const failed = regresses && hour === 1;
           const start = BigInt(at) * 1_000_000n;
           out.push({
             traceId: hex(16), spanId: hex(8), name: 'GET', kind: 3, startTimeUnixNano: String(start), endTimeUnixNano: String(start + BigInt(5 + Math.floor(random() * 40)) * 1_000_000n),

@@ -31,6 +31,21 @@ describe('time buckets', () => {
     expect(Array.from(sum.latency).reduce((a, b) => a + b, 0)).toBe(2); // the scratch was cleared
   });
 
+  it('sums exactly the buckets starting in any window, whatever the length of the series (the search from the newest end)', () => {
+    for (let length = 0; length < 40; length++) {
+      const series: Bucket[] = [];
+      for (let m = 0; m < length; m++) addBucket(series, bucket(m * 3 * MINUTE_MS, m + 1));
+      for (let from = -1; from <= length * 3 + 1; from++) {
+        for (const width of [1, 4, 30, 1000]) {
+          const sum = newWindowSum();
+          sumWindow(series, from * MINUTE_MS, (from + width) * MINUTE_MS, sum);
+          const expected = series.filter((b) => b.startMs >= from * MINUTE_MS && b.startMs < (from + width) * MINUTE_MS).reduce((n, b) => n + b.calls, 0);
+          expect(sum.calls, `length ${length}, window [${from}, ${from + width}) min`).toBe(expected);
+        }
+      }
+    }
+  });
+
   it('rolls minutes older than a day into hours and hours older than 30 days into days, and drops past the retention', () => {
     const now = 100 * DAY_MS + 30 * MINUTE_MS;
     const plan = rollupPlan(now, tiersFor(90 * DAY_MS));

@@ -28,7 +28,8 @@ export interface GraphDiffResult {
   removedComponents: string[];
 }
 
-const key = (d: WindowedEdge) => JSON.stringify([d.from, d.to, d.kind, d.protocol]);
+// NUL never occurs in a component name or protocol: a cheap key that cannot collide.
+const key = (d: WindowedEdge) => `${d.from}\u0000${d.to}\u0000${d.kind}\u0000${d.protocol}`;
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 const rate = (x: number) => (x >= 10 ? x.toFixed(0) : x.toFixed(2));
 

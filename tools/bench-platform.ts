@@ -11,14 +11,15 @@ const root = join(import.meta.dirname, '..');
 export async function spawnPlatform(neo4jUri: string, nodeFlags: string[], env: Record<string, string> = {}) {
   const otlpPort = await freePort();
   const apiPort = await freePort();
+  const grpcPort = await freePort();
   const child = spawn(process.execPath, [...nodeFlags, join(root, 'tools/start.ts')], {
-    env: { ...process.env, NEO4J_URI: neo4jUri, ORRERY_OTLP_PORT: String(otlpPort), ORRERY_API_PORT: String(apiPort), ORRERY_DEMO: '0', ...env },
+    env: { ...process.env, NEO4J_URI: neo4jUri, ORRERY_OTLP_PORT: String(otlpPort), ORRERY_OTLP_GRPC_PORT: String(grpcPort), ORRERY_API_PORT: String(apiPort), ORRERY_DEMO: '0', ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const otlpUrl = `http://127.0.0.1:${otlpPort}/v1/traces`;
   const apiUrl = `http://127.0.0.1:${apiPort}`;
   await waitFor(async () => (await fetch(`${apiUrl}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' })).ok, 180_000);
-  return { child, otlpUrl, apiUrl };
+  return { child, otlpUrl, otlpGrpcAddress: `127.0.0.1:${grpcPort}`, apiUrl };
 }
 
 export async function waitFor(check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {

@@ -23,11 +23,12 @@ function graphCounts(model: ReadModel): { components: number; dependencies: numb
 
 /** The collector's counters, flattened for GraphQL's CollectorStatus. */
 function collectorStatus(collector: ReturnType<typeof createCollector>) {
-  const { receiver, inference, aggregator, flush, detection } = collector.stats();
+  const { receiver, grpc, inference, aggregator, flush, detection } = collector.stats();
   const stores = Object.values(inference.stores);
   return {
     requests: receiver.requests, acceptedSpans: receiver.acceptedSpans, rejectedSpans: receiver.rejectedSpans,
     refusedRequests: JSON.stringify(receiver.refused), recentErrors: receiver.recentErrors,
+    grpcRequests: grpc.requests, grpcAcceptedSpans: grpc.acceptedSpans,
     duplicateSpans: inference.duplicateSpans, syncPaired: inference.syncPaired, asyncPaired: inference.asyncPaired, oneSided: inference.oneSided,
     clientsToVirtualPeers: inference.clientsToVirtualPeers, clientsFoldedIntoParent: inference.clientsFoldedIntoParent,
     serversWithoutClient: inference.serversWithoutClient, consumersWithoutProducer: inference.consumersWithoutProducer,
@@ -48,6 +49,8 @@ function collectorStatus(collector: ReturnType<typeof createCollector>) {
 export interface Platform {
   neo4jUri: string;
   otlpUrl: string;
+  /** host:port of the OTLP/gRPC receiver. */
+  otlpGrpcAddress: string;
   apiUrl: string;
   demoServices: string[];
   collector: ReturnType<typeof createCollector>;
@@ -97,7 +100,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       afterFlush: () => pubsub.publish('graphUpdated', { ...graphCounts(collector.readModel), at: new Date().toISOString() }),
       onFindingsChanged: (changes) => pubsub.publish('findingsChanged', { ...changes, at: new Date().toISOString() }),
     });
-    const { otlpUrl } = await collector.start();
+    const { otlpUrl, otlpGrpcAddress } = await collector.start();
     stops.push(() => collector.stop());
 
     const yoga = createOrreryYoga({
@@ -115,7 +118,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       demoServices = demo.services;
       log(`demo estate running: ${demoServices.join(', ')}`);
     }
-    return { neo4jUri, otlpUrl, apiUrl: api.url, demoServices, collector, stop };
+    return { neo4jUri, otlpUrl, otlpGrpcAddress, apiUrl: api.url, demoServices, collector, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -13,6 +13,7 @@ try {
       `Orrery is up in ${((performance.now() - startedAt) / 1000).toFixed(1)} s`,
       `  map and GraphQL   ${platform.apiUrl}/  ${platform.apiUrl}/graphql`,
       `  OTLP/HTTP traces  ${platform.otlpUrl}`,
+      `  OTLP/gRPC traces  ${platform.otlpGrpcAddress}`,
       `  Neo4j             ${platform.neo4jUri}${config.neo4j.uri ? '' : ` (embedded, data in ${config.dataDir})`}`,
       `  demo estate       ${config.demo ? platform.demoServices.join(', ') : 'off (ORRERY_DEMO=0)'}`,
       'Ctrl-C stops everything.',

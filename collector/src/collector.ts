@@ -7,7 +7,8 @@ import type { Driver } from 'neo4j-driver';
 import type { OrreryConfig } from './config.ts';
 import { createGraphAggregator, type GraphDelta } from './aggregate/graph-aggregator.ts';
 import { createSpanInference } from './inference/span-inference.ts';
-import { createOtlpHttpReceiver } from './receiver/otlp-http-receiver.ts';
+import { createOtlpHttpReceiver, type ReceiverStats } from './receiver/otlp-http-receiver.ts';
+import { createOtlpGrpcReceiver, type PushBack } from './receiver/otlp-grpc-receiver.ts';
 import { createFlushLoop } from './store/flush-loop.ts';
 import { createGraphWriter } from './store/graph-writer.ts';
 import { ensureSchema } from './store/neo4j-schema.ts';
@@ -100,16 +101,21 @@ export function createCollector(options: CollectorOptions) {
     },
     log,
   });
+  // Push back when writes are failing and the pending edge set is nearly full (unavailable), or
+  // when a backlog has filled the pending minute buckets faster than they are written (busy).
+  // Exporters retry either.
+  const pushBack = (): PushBack => {
+    const pending = aggregator.stats();
+    if (flushLoop.stats().degraded && pending.pendingDependencies >= config.maxPendingDependencies * 0.9) return 'unavailable';
+    return pending.pendingBuckets >= 0.9 * PENDING_BUCKETS ? 'busy' : undefined;
+  };
   const receiver = createOtlpHttpReceiver({
     maxBodyBytes: config.maxBodyBytes,
     onSpans: (spans) => inference.ingest(spans),
-    // Push back when writes are failing and the pending edge set is nearly full, or when a backlog
-    // has filled the pending minute buckets faster than they are written (exporters retry).
-    isOverloaded: () => {
-      const pending = aggregator.stats();
-      return (flushLoop.stats().degraded && pending.pendingDependencies >= config.maxPendingDependencies * 0.9) || pending.pendingBuckets >= 0.9 * PENDING_BUCKETS;
-    },
+    isOverloaded: () => pushBack() !== undefined,
   });
+  // The same path for OTLP/gRPC: one inference, one set of counters (merged in stats()).
+  const grpcReceiver = createOtlpGrpcReceiver({ maxMessageBytes: config.maxBodyBytes, onSpans: (spans) => inference.ingest(spans), pushBack });
 
   let server: Server | undefined;
   let expiryTimer: NodeJS.Timeout | undefined;
@@ -129,7 +135,7 @@ export function createCollector(options: CollectorOptions) {
 
   return {
     /** Creates the schema, then listens for OTLP. Resolves with the traces URL. */
-    async start(): Promise<{ otlpUrl: string }> {
+    async start(): Promise<{ otlpUrl: string; otlpGrpcAddress: string }> {
       await ensureSchema(driver, config.neo4j.database);
       await writer.warmUp();
       const loaded = await loadReadModel(driver, config.neo4j.database, readModel);
@@ -148,9 +154,10 @@ export function createCollector(options: CollectorOptions) {
       expiryTimer.unref();
       flushLoop.start();
       void detection.run(true); // findings from what is already in the graph, before new traffic
+      const grpcPort = await grpcReceiver.listen(config.host, config.otlpGrpcPort);
       const { port } = server.address() as AddressInfo;
-      log(`OTLP/HTTP receiver on http://${config.host}:${port}/v1/traces`);
-      return { otlpUrl: `http://${config.host}:${port}/v1/traces` };
+      log(`OTLP/HTTP receiver on http://${config.host}:${port}/v1/traces, OTLP/gRPC on ${config.host}:${grpcPort}`);
+      return { otlpUrl: `http://${config.host}:${port}/v1/traces`, otlpGrpcAddress: `${config.host}:${grpcPort}` };
     },
     /** Expires what has waited past the pairing timeout and writes everything pending now. */
     async flush(): Promise<void> {
@@ -167,6 +174,7 @@ export function createCollector(options: CollectorOptions) {
       await rollupRunning;
       await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
       server?.closeAllConnections();
+      await grpcReceiver.close();
       // Unpaired halves are resolved now rather than lost with the process.
       inference.expireAll();
       await flushLoop.stop();
@@ -179,7 +187,7 @@ export function createCollector(options: CollectorOptions) {
     rollUp,
     stats() {
       return {
-        receiver: receiver.stats(), inference: inference.stats(), aggregator: aggregator.stats(), flush: flushLoop.stats(), detection: detection.stats(),
+        receiver: mergeReceiverStats(receiver.stats(), grpcReceiver.stats()), grpc: grpcReceiver.stats(), inference: inference.stats(), aggregator: aggregator.stats(), flush: flushLoop.stats(), detection: detection.stats(),
         rollup: rollup.stats(), readModel: { buckets: readModel.bucketCount() },
         alerts: alerter?.stats() ?? { sent: 0, failed: 0, dropped: 0, queued: 0 },
       };
@@ -192,3 +200,14 @@ export function createCollector(options: CollectorOptions) {
 }
 
 export type Collector = ReturnType<typeof createCollector>;
+
+/** OTLP/HTTP's and OTLP/gRPC's counters as one: refusals keyed by HTTP status or gRPC status name. */
+function mergeReceiverStats(http: ReceiverStats, grpc: ReceiverStats): ReceiverStats {
+  return {
+    requests: http.requests + grpc.requests,
+    acceptedSpans: http.acceptedSpans + grpc.acceptedSpans,
+    rejectedSpans: http.rejectedSpans + grpc.rejectedSpans,
+    refused: { ...http.refused, ...grpc.refused },
+    recentErrors: [...grpc.recentErrors, ...http.recentErrors].slice(0, 10),
+  };
+}

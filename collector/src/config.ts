@@ -6,6 +6,8 @@ import { formatDuration, parseDurationMs } from './timeline/duration.ts';
 export interface OrreryConfig {
   host: string;
   otlpPort: number;
+  /** OTLP/gRPC (the default of the Python, .NET and Go SDKs). */
+  otlpGrpcPort: number;
   apiPort: number;
   /** Unset: the embedded Neo4j starts under dataDir. */
   neo4j: { uri: string | undefined; user: string | undefined; password: string | undefined; database: string };
@@ -95,6 +97,7 @@ export function loadConfig(env: Env = process.env): OrreryConfig {
   const config: OrreryConfig = {
     host: text('ORRERY_HOST') ?? '127.0.0.1',
     otlpPort: integer('ORRERY_OTLP_PORT', 4318, 0, 65535),
+    otlpGrpcPort: integer('ORRERY_OTLP_GRPC_PORT', 4317, 0, 65535),
     apiPort: integer('ORRERY_API_PORT', 4000, 0, 65535),
     neo4j: { uri: neo4jUri, user: text('NEO4J_USER'), password: env.NEO4J_PASSWORD, database: text('NEO4J_DATABASE') ?? 'neo4j' },
     dataDir: text('ORRERY_DATA_DIR') ?? '.orrery',
@@ -120,7 +123,12 @@ export function loadConfig(env: Env = process.env): OrreryConfig {
   if (config.alertWebhookUrl && !/^https?:\/\/[^/]/.test(config.alertWebhookUrl)) {
     problems.push(`ORRERY_ALERT_WEBHOOK_URL=${JSON.stringify(config.alertWebhookUrl)} must be an http:// or https:// URL`);
   }
-  if (config.otlpPort !== 0 && config.otlpPort === config.apiPort) problems.push(`ORRERY_OTLP_PORT and ORRERY_API_PORT are both ${config.otlpPort}`);
+  const ports = [['ORRERY_OTLP_PORT', config.otlpPort], ['ORRERY_OTLP_GRPC_PORT', config.otlpGrpcPort], ['ORRERY_API_PORT', config.apiPort]] as const;
+  for (let i = 0; i < ports.length; i++) {
+    for (let j = i + 1; j < ports.length; j++) {
+      if (ports[i]![1] !== 0 && ports[i]![1] === ports[j]![1]) problems.push(`${ports[i]![0]} and ${ports[j]![0]} are both ${ports[i]![1]}`);
+    }
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }

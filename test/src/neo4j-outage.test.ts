@@ -52,6 +52,7 @@ beforeAll(async () => {
   const config = loadConfig({
     NEO4J_URI: neo4j.uri,
     ORRERY_OTLP_PORT: String(await freePort()),
+    ORRERY_OTLP_GRPC_PORT: String(await freePort()),
     ORRERY_API_PORT: String(await freePort()),
     ORRERY_DEMO: '0',
     ORRERY_FLUSH_MS: '200',

@@ -125,7 +125,7 @@ function decode(format: WireFormat, body: Buffer): DecodedTraces {
   return format === 'protobuf' ? decodeProtobufTraces(body) : decodeJsonTraces(body.toString('utf8'));
 }
 
-function summariseRejections(decoded: DecodedTraces): string {
+export function summariseRejections(decoded: DecodedTraces): string {
   if (decoded.rejected.length === 0) return '';
   const reasons = new Map<string, number>();
   for (const r of decoded.rejected) reasons.set(r.reason, (reasons.get(r.reason) ?? 0) + 1);

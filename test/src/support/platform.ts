@@ -20,6 +20,7 @@ export async function startTestPlatform(neo4jUri: string, env: Record<string, st
   const config = loadConfig({
     NEO4J_URI: neo4jUri,
     ORRERY_OTLP_PORT: String(await freePort()),
+    ORRERY_OTLP_GRPC_PORT: String(await freePort()),
     ORRERY_API_PORT: String(await freePort()),
     ORRERY_DEMO: '0',
     ORRERY_FLUSH_MS: '200',

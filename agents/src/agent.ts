@@ -1,15 +1,17 @@
-// Tracing for a whole Node process: NodeSDK + OTLP/HTTP (JSON) trace exporter + http and
-// undici (fetch) instrumentation, configured from OTEL_* variables (see config.ts).
+// Tracing for a whole Node process: NodeSDK + the official OTLP trace exporter of the protocol
+// asked for (http/protobuf by default, http/json, grpc) + http and undici (fetch)
+// instrumentation, configured from OTEL_* variables (see config.ts).
 // Contract with the host: nothing here throws into it, nothing writes to its stdout, and its
 // exit code and exit signal stay what they would have been without the agent.
 import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { type Attributes, DiagLogLevel, diag } from '@opentelemetry/api';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { OTLPTraceExporter as JsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { OTLPTraceExporter as ProtobufTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { defaultResource, hostDetector, osDetector, processDetector, resourceFromAttributes, serviceInstanceIdDetector } from '@opentelemetry/resources';
 import { NodeSDK } from '@opentelemetry/sdk-node';
-import { BatchSpanProcessor } from '@opentelemetry/sdk-trace';
+import { BatchSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace';
 import { type AgentConfig, type Env, loadAgentConfig, peerServiceFor } from './config.ts';
 import type { DiagLevelName } from './env-values.ts';
 import { type ExitFlush, installExitFlush } from './flush-on-exit.ts';
@@ -64,7 +66,7 @@ export function startAgent(options: StartAgentOptions = {}): Agent | undefined {
   try {
     const processor = config.exportTraces
       ? new BatchSpanProcessor({
-          exporter: new OTLPTraceExporter({ url: config.tracesUrl }),
+          exporter: createExporter(config),
           ...config.batch,
         })
       : undefined;
@@ -113,7 +115,7 @@ export function startAgent(options: StartAgentOptions = {}): Agent | undefined {
     if (processor) {
       exitFlush = installExitFlush({ flush: () => processor.forceFlush(), deadlineMs: EXIT_FLUSH_DEADLINE_MS });
     }
-    diag.debug(`tracing started; exporting to ${config.tracesUrl}`);
+    diag.debug(`tracing started; exporting OTLP ${config.protocol} to ${config.tracesUrl}`);
     return {
       config,
       forceFlush: async () => {
@@ -129,6 +131,25 @@ export function startAgent(options: StartAgentOptions = {}): Agent | undefined {
     useOurLogger();
     diag.error(`tracing could not start, the application runs without it: ${error instanceof Error ? error.message : String(error)}`);
     return undefined;
+  }
+}
+
+/**
+ * The official exporter of the configured protocol. Each still reads the settings this agent
+ * leaves to it (OTEL_EXPORTER_OTLP_[TRACES_]HEADERS, _COMPRESSION, _TIMEOUT, certificates, and for
+ * a scheme-less gRPC endpoint _INSECURE); the endpoint is passed as config.ts resolved it.
+ */
+function createExporter(config: AgentConfig): SpanExporter {
+  switch (config.protocol) {
+    case 'grpc': {
+      // Loaded only when asked for: @grpc/grpc-js would add some 150 ms to every host's start.
+      const grpc = createRequire(import.meta.url)('@opentelemetry/exporter-trace-otlp-grpc') as typeof import('@opentelemetry/exporter-trace-otlp-grpc');
+      return new grpc.OTLPTraceExporter({ url: config.tracesUrl });
+    }
+    case 'http/json':
+      return new JsonTraceExporter({ url: config.tracesUrl });
+    case 'http/protobuf':
+      return new ProtobufTraceExporter({ url: config.tracesUrl });
   }
 }
 

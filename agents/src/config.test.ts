@@ -10,6 +10,7 @@ describe('loadAgentConfig', () => {
       exportTraces: true,
       serviceName: undefined,
       resourceAttributes: {},
+      protocol: 'http/protobuf',
       tracesUrl: 'http://127.0.0.1:4318/v1/traces',
       batch: DEFAULT_BATCH,
       logLevel: 'info',
@@ -83,11 +84,63 @@ describe('loadAgentConfig', () => {
     expect(other.problems).toEqual([{ variable: 'OTEL_TRACES_EXPORTER', message: '"zipkin" not supported by this agent; using "otlp"' }]);
   });
 
-  it('says so when asked for a protocol it does not speak', () => {
-    expect(loadAgentConfig({ OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' }).problems).toEqual([
-      { variable: 'OTEL_EXPORTER_OTLP_PROTOCOL', message: '"grpc" is not supported by this agent; sending http/json' },
-    ]);
-    expect(loadAgentConfig({ OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/json', OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' }).problems).toEqual([]);
+  it('speaks every OTLP protocol of the spec, http/protobuf by default, the traces variable first', () => {
+    expect(loadAgentConfig({}).config.protocol).toBe('http/protobuf');
+    for (const protocol of ['http/protobuf', 'http/json', 'grpc'] as const) {
+      const { config, problems } = loadAgentConfig({ OTEL_EXPORTER_OTLP_PROTOCOL: protocol });
+      expect(problems).toEqual([]);
+      expect(config.protocol).toBe(protocol);
+    }
+    expect(loadAgentConfig({ OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/json', OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' })).toMatchObject({
+      config: { protocol: 'http/json', tracesUrl: 'http://127.0.0.1:4318/v1/traces' },
+      problems: [],
+    });
+    expect(loadAgentConfig({ OTEL_EXPORTER_OTLP_PROTOCOL: ' GRPC ' }).config.protocol).toBe('grpc');
+  });
+
+  it('names the variable and the accepted values when the protocol is unknown, and falls back', () => {
+    expect(loadAgentConfig({ OTEL_EXPORTER_OTLP_PROTOCOL: 'http' })).toMatchObject({
+      config: { protocol: 'http/protobuf', tracesUrl: 'http://127.0.0.1:4318/v1/traces' },
+      problems: [{ variable: 'OTEL_EXPORTER_OTLP_PROTOCOL', message: '"http" is not an OTLP protocol (accepted: http/protobuf, http/json, grpc); using http/protobuf' }],
+    });
+    // A bad signal-specific value falls through to the generic one.
+    expect(loadAgentConfig({ OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'grpc/json', OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' })).toMatchObject({
+      config: { protocol: 'grpc' },
+      problems: [{ variable: 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL', message: '"grpc/json" is not an OTLP protocol (accepted: http/protobuf, http/json, grpc); using OTEL_EXPORTER_OTLP_PROTOCOL' }],
+    });
+  });
+
+  it('for grpc sends to host:port with no signal path, defaulting to the gRPC port', () => {
+    const grpc = (env: Record<string, string>) => loadAgentConfig({ OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc', ...env });
+    expect(grpc({})).toMatchObject({ config: { tracesUrl: 'http://127.0.0.1:4317' }, problems: [] });
+    expect(grpc({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4317' }).config.tracesUrl).toBe('http://collector:4317');
+    expect(grpc({ OTEL_EXPORTER_OTLP_ENDPOINT: 'https://collector:4317/' }).config.tracesUrl).toBe('https://collector:4317');
+    // Scheme-less, as Go and the Collector write it: security is OTEL_EXPORTER_OTLP_INSECURE's, read by the exporter.
+    expect(grpc({ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4317' }).config.tracesUrl).toBe('collector:4317');
+    expect(grpc({ OTEL_EXPORTER_OTLP_ENDPOINT: '[::1]:4317' }).config.tracesUrl).toBe('[::1]:4317');
+    expect(grpc({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://a:4317', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://b:5317' }).config.tracesUrl).toBe('http://b:5317');
+  });
+
+  it('for grpc reports a path (the exporter would drop it) and a malformed endpoint', () => {
+    expect(loadAgentConfig({ OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4317/v1/traces' })).toMatchObject({
+      config: { tracesUrl: 'http://collector:4317' },
+      problems: [{ variable: 'OTEL_EXPORTER_OTLP_ENDPOINT', message: 'a gRPC endpoint has no path; "/v1/traces" is ignored, sending to http://collector:4317' }],
+    });
+    expect(loadAgentConfig({ OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'ftp://x:21', OTEL_EXPORTER_OTLP_ENDPOINT: 'collector' })).toMatchObject({
+      config: { tracesUrl: 'http://127.0.0.1:4317' },
+      problems: [
+        { variable: 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', message: '"ftp://x:21" is not an http:// or https:// URL; ignored' },
+        { variable: 'OTEL_EXPORTER_OTLP_ENDPOINT', message: '"collector" is not a host:port or an http:// or https:// URL; using http://127.0.0.1:4317' },
+      ],
+    });
+  });
+
+  it('appends /v1/traces to the generic endpoint for both http protocols', () => {
+    for (const protocol of ['http/protobuf', 'http/json']) {
+      const env = { OTEL_EXPORTER_OTLP_PROTOCOL: protocol, OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' };
+      expect(loadAgentConfig(env).config.tracesUrl).toBe('http://collector:4318/v1/traces');
+      expect(loadAgentConfig({ ...env, OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://b:9999/custom' }).config.tracesUrl).toBe('http://b:9999/custom');
+    }
   });
 
   it('treats blank values as unset', () => {

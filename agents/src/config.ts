@@ -34,7 +34,13 @@ export interface AgentConfig {
   serviceName: string | undefined;
   /** From OTEL_RESOURCE_ATTRIBUTES; service.name there is overridden by OTEL_SERVICE_NAME. */
   resourceAttributes: Record<string, string>;
-  /** Full URL the OTLP/HTTP JSON exporter posts to. */
+  /** OTEL_EXPORTER_OTLP_[TRACES_]PROTOCOL: which official exporter sends the spans. */
+  protocol: OtlpProtocol;
+  /**
+   * Where that exporter sends: for http/* the full URL it posts to (…/v1/traces); for grpc the
+   * collector's endpoint, `http(s)://host:port` or a bare `host:port` (whose security
+   * OTEL_EXPORTER_OTLP_INSECURE decides, read by the gRPC exporter itself).
+   */
   tracesUrl: string;
   batch: BatchConfig;
   logLevel: DiagLevelName;
@@ -47,8 +53,18 @@ export interface LoadedConfig {
   problems: ConfigProblem[];
 }
 
-/** DESIGN.md section 6: the collector listens on loopback; 127.0.0.1 avoids a `localhost` that resolves to ::1 first. */
+export type OtlpProtocol = 'http/protobuf' | 'http/json' | 'grpc';
+/** The spec's values, default first ("SHOULD be http/protobuf"). */
+export const OTLP_PROTOCOLS: readonly OtlpProtocol[] = ['http/protobuf', 'http/json', 'grpc'];
+export const DEFAULT_PROTOCOL: OtlpProtocol = 'http/protobuf';
+
+/**
+ * The spec's defaults are http://localhost:4318 (OTLP/HTTP) and http://localhost:4317 (gRPC).
+ * DESIGN.md section 6: the collector listens on loopback; 127.0.0.1 avoids a `localhost` that
+ * resolves to ::1 first.
+ */
 export const DEFAULT_OTLP_ENDPOINT = 'http://127.0.0.1:4318';
+export const DEFAULT_OTLP_GRPC_ENDPOINT = 'http://127.0.0.1:4317';
 const TRACES_PATH = 'v1/traces';
 
 /** Spec defaults for the batch span processor. */
@@ -58,8 +74,6 @@ export const DEFAULT_BATCH: BatchConfig = {
   maxQueueSize: 2048,
   maxExportBatchSize: 512,
 };
-
-const SUPPORTED_PROTOCOL = 'http/json';
 
 export function loadAgentConfig(env: Env = process.env): LoadedConfig {
   const problems: ConfigProblem[] = [];
@@ -93,13 +107,15 @@ export function loadAgentConfig(env: Env = process.env): LoadedConfig {
     batch.maxExportBatchSize = batch.maxQueueSize;
   }
 
+  const protocol = readProtocol(env, report);
   return {
     config: {
       disabled,
       exportTraces: readTracesExporter(env, report),
       serviceName,
       resourceAttributes,
-      tracesUrl: readTracesUrl(env, report),
+      protocol,
+      tracesUrl: protocol === 'grpc' ? readGrpcEndpoint(env, report) : readTracesUrl(env, report),
       batch,
       logLevel,
       peerServices: readPeerServices(env, report),
@@ -149,19 +165,70 @@ function readTracesUrl(env: Env, report: Report): string {
   return appendPath(new URL(DEFAULT_OTLP_ENDPOINT), TRACES_PATH);
 }
 
+/**
+ * gRPC has no signal path: both variables name the collector, `http://host:port` (plaintext),
+ * `https://host:port` (TLS) or `host:port` (TLS unless OTEL_EXPORTER_OTLP_INSECURE=true). A path
+ * would be ignored by the exporter, so it is reported rather than silently dropped.
+ */
+function readGrpcEndpoint(env: Env, report: Report): string {
+  for (const variable of ['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', 'OTEL_EXPORTER_OTLP_ENDPOINT'] as const) {
+    const raw = env[variable];
+    if (isBlank(raw)) continue;
+    const parsed = parseGrpcEndpoint(raw);
+    if (parsed.ok) {
+      if (parsed.path) report(variable, `a gRPC endpoint has no path; "${parsed.path}" is ignored, sending to ${parsed.value}`);
+      return parsed.value;
+    }
+    report(variable, `${parsed.problem}; ${variable === 'OTEL_EXPORTER_OTLP_ENDPOINT' ? `using ${DEFAULT_OTLP_GRPC_ENDPOINT}` : 'ignored'}`);
+  }
+  return DEFAULT_OTLP_GRPC_ENDPOINT;
+}
+
+function parseGrpcEndpoint(raw: string): { ok: true; value: string; path?: string } | { ok: false; problem: string } {
+  const trimmed = raw.trim();
+  const hasScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed);
+  if (hasScheme) {
+    const parsed = parseHttpUrl(trimmed);
+    if (!parsed.ok) return parsed;
+    const { protocol, host, pathname } = parsed.value;
+    return { ok: true, value: `${protocol}//${host}`, ...(pathname !== '/' && pathname !== '' ? { path: pathname } : {}) };
+  }
+  let url: URL;
+  try {
+    url = new URL(`grpc://${trimmed}`);
+  } catch {
+    return { ok: false, problem: `"${raw}" is not a host:port or an http:// or https:// URL` };
+  }
+  if (url.hostname === '' || url.port === '' || url.search !== '' || url.hash !== '' || url.username !== '') {
+    return { ok: false, problem: `"${raw}" is not a host:port or an http:// or https:// URL` };
+  }
+  return { ok: true, value: url.host, ...(url.pathname !== '/' && url.pathname !== '' ? { path: url.pathname } : {}) };
+}
+
 function appendPath(base: URL, path: string): string {
   const url = new URL(base.href);
   url.pathname = url.pathname.endsWith('/') ? url.pathname + path : `${url.pathname}/${path}`;
   return url.href;
 }
 
-function readTracesExporter(env: Env, report: Report): boolean {
-  const protocolVariable = isBlank(env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL) ? 'OTEL_EXPORTER_OTLP_PROTOCOL' : 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL';
-  const protocol = env[protocolVariable];
-  if (!isBlank(protocol) && protocol.trim() !== SUPPORTED_PROTOCOL) {
-    report(protocolVariable, `"${protocol}" is not supported by this agent; sending ${SUPPORTED_PROTOCOL}`);
+/**
+ * The traces-specific variable wins over the generic one; an unknown value is reported and the
+ * next source used, ending at the spec's default http/protobuf.
+ */
+function readProtocol(env: Env, report: Report): OtlpProtocol {
+  for (const variable of ['OTEL_EXPORTER_OTLP_TRACES_PROTOCOL', 'OTEL_EXPORTER_OTLP_PROTOCOL'] as const) {
+    const raw = env[variable];
+    if (isBlank(raw)) continue;
+    const value = raw.trim().toLowerCase();
+    const known = OTLP_PROTOCOLS.find((p) => p === value);
+    if (known) return known;
+    const next = variable === 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL' && !isBlank(env.OTEL_EXPORTER_OTLP_PROTOCOL) ? 'OTEL_EXPORTER_OTLP_PROTOCOL' : DEFAULT_PROTOCOL;
+    report(variable, `"${raw}" is not an OTLP protocol (accepted: ${OTLP_PROTOCOLS.join(', ')}); using ${next}`);
   }
+  return DEFAULT_PROTOCOL;
+}
 
+function readTracesExporter(env: Env, report: Report): boolean {
   const raw = env.OTEL_TRACES_EXPORTER;
   if (isBlank(raw)) return true;
   const names = raw.split(',').map((n) => n.trim().toLowerCase()).filter((n) => n !== '');

@@ -82,6 +82,7 @@ beforeAll(async () => {
 
 afterEach(() => {
   receiver.spans.length = 0;
+  receiver.requests.contentTypes.clear();
 });
 
 afterAll(async () => {
@@ -111,7 +112,37 @@ describe('node --import register.ts', { timeout: 30_000 }, () => {
       const parent = clients.find((c) => c.spanId === server.parentSpanId);
       expect(parent?.traceId).toBe(server.traceId);
     }
-    expect(receiver.requests.contentTypes).toEqual(new Set(['application/json']));
+    // OTEL_EXPORTER_OTLP_PROTOCOL unset: the spec's default, http/protobuf.
+    expect(receiver.requests.contentTypes).toEqual(new Set(['application/x-protobuf']));
+  });
+
+  const transports = [
+    { protocol: 'http/protobuf', contentType: 'application/x-protobuf', endpoint: () => receiver.endpoint },
+    { protocol: 'http/json', contentType: 'application/json', endpoint: () => receiver.endpoint },
+    { protocol: 'grpc', contentType: 'application/grpc', endpoint: () => receiver.grpcEndpoint },
+  ];
+  for (const { protocol, contentType, endpoint } of transports) {
+    it(`with OTEL_EXPORTER_OTLP_PROTOCOL=${protocol} sends the same spans as ${contentType}`, async () => {
+      const run = await runNode(SELF_CALLING_APP, { OTEL_SERVICE_NAME: `agent-${protocol}`, OTEL_EXPORTER_OTLP_PROTOCOL: protocol, OTEL_EXPORTER_OTLP_ENDPOINT: endpoint() });
+      expect(run).toMatchObject({ code: 0, signal: null, stdout: 'app finished\n', stderr: '' });
+      expect(receiver.requests.contentTypes).toEqual(new Set([contentType]));
+      const spans = receiver.spans;
+      expect(new Set(spans.map((s) => s.service))).toEqual(new Set([`agent-${protocol}`]));
+      expect(spans.map((s) => s.kind).sort()).toEqual([2, 2, 3, 3]);
+      for (const server of spans.filter((s) => s.kind === 2)) {
+        const parent = spans.find((c) => c.kind === 3 && c.spanId === server.parentSpanId);
+        expect(parent?.traceId).toBe(server.traceId);
+        expect(server.attributes['http.response.status_code']).toBe(200);
+      }
+    });
+  }
+
+  it('names the variable and the accepted protocols for an unknown one, and sends http/protobuf', async () => {
+    const run = await runNode(SELF_CALLING_APP, { OTEL_SERVICE_NAME: 'agent-test', OTEL_EXPORTER_OTLP_PROTOCOL: 'thrift', OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint });
+    expect(run).toMatchObject({ code: 0, stdout: 'app finished\n' });
+    expect(run.stderr).toBe('[orrery-agent agent-test] warn: OTEL_EXPORTER_OTLP_PROTOCOL: "thrift" is not an OTLP protocol (accepted: http/protobuf, http/json, grpc); using http/protobuf\n');
+    expect(receiver.requests.contentTypes).toEqual(new Set(['application/x-protobuf']));
+    expect(receiver.spans.length).toBe(4);
   });
 
   it('names uninstrumented peers from OTEL_INSTRUMENTATION_COMMON_PEER_SERVICE_MAPPING', async () => {
@@ -148,6 +179,15 @@ describe('node --import register.ts', { timeout: 30_000 }, () => {
       expect(withAgent.stderr).toContain(`[orrery-agent agent-test] warn: ${variable}:`);
     }
     // The final flush to a dead collector is bounded (2 s deadline), not the exporter's 10 s retries.
+    expect(withAgent.elapsedMs).toBeLessThan(without.elapsedMs + 6000);
+  });
+
+  it('over grpc too, an unreachable collector leaves exit code and output alone and the exit bounded', async () => {
+    const port = await closedPort();
+    const env = { APP_EXIT_CODE: '3', OTEL_SERVICE_NAME: 'agent-test', OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc', OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}` };
+    const without = await runNode(SELF_CALLING_APP, env, { agent: false });
+    const withAgent = await runNode(SELF_CALLING_APP, env);
+    expect(withAgent).toMatchObject({ code: 3, signal: null, stdout: without.stdout });
     expect(withAgent.elapsedMs).toBeLessThan(without.elapsedMs + 6000);
   });
 

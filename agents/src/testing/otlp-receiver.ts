@@ -1,9 +1,12 @@
-// A throwaway OTLP/HTTP receiver for tests and for watching what the agent sends: answers
-// POST /v1/traces and keeps every span, flattened. JSON only (what this agent sends), gzip or
-// not; anything else is answered 415 and counted, never silently dropped.
+// A throwaway OTLP receiver for tests and for watching what the agent sends: answers OTLP/HTTP
+// POST /v1/traces (protobuf or JSON, gzip or not) and OTLP/gRPC TraceService/Export (plaintext
+// HTTP/2, on its own port), and keeps every span, flattened. Anything else is answered 415/404
+// (or a gRPC error status) and counted, never silently dropped.
 import http from 'node:http';
+import http2 from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
+import { decodeTraceRequest } from './otlp-protobuf.ts';
 
 export type AttributeValue = string | number | boolean | AttributeValue[] | null;
 
@@ -29,7 +32,10 @@ export const SPAN_KIND_NAMES: Record<number, string> = { 0: 'UNSPECIFIED', 1: 'I
 export interface OtlpReceiver {
   /** Base endpoint for OTEL_EXPORTER_OTLP_ENDPOINT, e.g. http://127.0.0.1:43121. */
   endpoint: string;
+  /** The gRPC endpoint for OTEL_EXPORTER_OTLP_ENDPOINT with OTEL_EXPORTER_OTLP_PROTOCOL=grpc, e.g. http://127.0.0.1:43122. */
+  grpcEndpoint: string;
   spans: ReceivedSpan[];
+  /** contentTypes holds each request's media type: application/json, application/x-protobuf or application/grpc. */
   requests: { accepted: number; rejected: number; contentTypes: Set<string> };
   /** Resolves once `predicate` holds for the spans received, or rejects after timeoutMs. */
   waitFor(predicate: (spans: ReceivedSpan[]) => boolean, timeoutMs: number): Promise<void>;
@@ -101,6 +107,9 @@ export function flattenTraces(body: unknown): ReceivedSpan[] {
   return out;
 }
 
+const GRPC_EXPORT_PATH = '/opentelemetry.proto.collector.trace.v1.TraceService/Export';
+const HTTP_TYPES = new Set(['application/json', 'application/x-protobuf']);
+
 export async function startOtlpReceiver(port = 0): Promise<OtlpReceiver> {
   const spans: ReceivedSpan[] = [];
   const requests = { accepted: 0, rejected: 0, contentTypes: new Set<string>() };
@@ -112,7 +121,7 @@ export async function startOtlpReceiver(port = 0): Promise<OtlpReceiver> {
     req.on('end', () => {
       const contentType = (req.headers['content-type'] ?? '').split(';')[0]!.trim();
       requests.contentTypes.add(contentType);
-      if (req.method !== 'POST' || req.url !== '/v1/traces' || contentType !== 'application/json') {
+      if (req.method !== 'POST' || req.url !== '/v1/traces' || !HTTP_TYPES.has(contentType)) {
         requests.rejected++;
         res.writeHead(req.url === '/v1/traces' ? 415 : 404).end();
         return;
@@ -120,21 +129,69 @@ export async function startOtlpReceiver(port = 0): Promise<OtlpReceiver> {
       try {
         let raw = Buffer.concat(chunks);
         if (req.headers['content-encoding'] === 'gzip') raw = gunzipSync(raw);
-        spans.push(...flattenTraces(JSON.parse(raw.toString('utf8'))));
-        requests.accepted++;
-        res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-        for (const wake of waiters) wake();
+        const json = contentType === 'application/json';
+        accept(json ? JSON.parse(raw.toString('utf8')) : decodeTraceRequest(raw));
+        if (json) res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+        else res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end(); // an empty ExportTraceServiceResponse
       } catch (error) {
         requests.rejected++;
         res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ message: String(error) }));
       }
     });
   });
+
+  const accept = (body: unknown) => {
+    spans.push(...flattenTraces(body));
+    requests.accepted++;
+    for (const wake of waiters) wake();
+  };
+
+  // gRPC over plaintext HTTP/2: each request is one length-prefixed message (flag byte 1 =
+  // compressed with the grpc-encoding named), answered with an empty message and grpc-status 0.
+  const grpcServer = http2.createServer();
+  const grpcSessions = new Set<http2.ServerHttp2Session>();
+  grpcServer.on('session', (session) => {
+    grpcSessions.add(session);
+    session.on('close', () => grpcSessions.delete(session));
+  });
+  grpcServer.on('stream', (stream, headers) => {
+    const chunks: Buffer[] = [];
+    stream.on('data', (c: Buffer) => chunks.push(c));
+    stream.on('error', () => {});
+    stream.on('end', () => {
+      const contentType = String(headers['content-type'] ?? '').split(/[;+]/)[0]!.trim();
+      requests.contentTypes.add(contentType);
+      const fail = (code: number, message: string) => {
+        requests.rejected++;
+        stream.respond({ ':status': 200, 'content-type': 'application/grpc', 'grpc-status': String(code), 'grpc-message': encodeURIComponent(message) }, { endStream: true });
+      };
+      if (headers[':path'] !== GRPC_EXPORT_PATH) return fail(12, `unknown method ${String(headers[':path'])}`); // UNIMPLEMENTED
+      try {
+        const frame = Buffer.concat(chunks);
+        if (frame.length < 5 || frame.readUInt32BE(1) !== frame.length - 5) throw new Error(`expected one gRPC message, got ${frame.length} bytes`);
+        let message = frame.subarray(5);
+        if (frame[0] === 1) {
+          if (headers['grpc-encoding'] !== 'gzip') return fail(12, `grpc-encoding ${String(headers['grpc-encoding'])} not supported`);
+          message = gunzipSync(message);
+        }
+        accept(decodeTraceRequest(message));
+      } catch (error) {
+        return fail(3, String(error)); // INVALID_ARGUMENT
+      }
+      stream.respond({ ':status': 200, 'content-type': 'application/grpc' }, { waitForTrailers: true });
+      stream.on('wantTrailers', () => stream.sendTrailers({ 'grpc-status': '0' }));
+      stream.end(Buffer.from([0, 0, 0, 0, 0]));
+    });
+  });
+
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => grpcServer.listen(0, '127.0.0.1', resolve));
   const { port: actual } = server.address() as AddressInfo;
+  const { port: grpcPort } = grpcServer.address() as AddressInfo;
 
   return {
     endpoint: `http://127.0.0.1:${actual}`,
+    grpcEndpoint: `http://127.0.0.1:${grpcPort}`,
     spans,
     requests,
     waitFor(predicate, timeoutMs) {
@@ -153,10 +210,18 @@ export async function startOtlpReceiver(port = 0): Promise<OtlpReceiver> {
         check();
       });
     },
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: async () => {
+      await Promise.all([
+        new Promise<void>((resolve) => {
+          server.closeAllConnections();
+          server.close(() => resolve());
+        }),
+        new Promise<void>((resolve) => {
+          grpcServer.close(() => resolve());
+          // Clients keep their HTTP/2 sessions open; close() waits for them, so end them.
+          for (const session of grpcSessions) session.destroy();
+        }),
+      ]);
+    },
   };
 }

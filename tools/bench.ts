@@ -3,6 +3,8 @@
 //  1. Pipeline throughput on one core: decode -> classify/pair -> aggregate, protobuf and JSON.
 //  2. Freshness: a call's spans POSTed to the running platform -> its dependency visible through
 //     its GraphQL over HTTP (real embedded Neo4j, default flush interval).
+//  2b. Ingest end to end over OTLP/HTTP protobuf and OTLP/gRPC: spans per CPU-second of the
+//     platform process (and Neo4j's CPU for the same spans), until every span is in Neo4j.
 //  3. Peak RSS of the platform process (collector, read model, API) fed a million spans a minute
 //     for a minute over OTLP/HTTP.
 //  4. One full detector pass over 5,000 components and 20,000 dependencies.
@@ -19,6 +21,7 @@ import { createSpanInference } from '../collector/src/inference/span-inference.t
 import { decodeJsonTraces } from '../collector/src/otlp/decode-json.ts';
 import { decodeProtobufTraces } from '../collector/src/otlp/decode-protobuf.ts';
 import { encodeProtobufTraces } from '../collector/src/testing/encode-protobuf.ts';
+import { createOtlpGrpcSender } from '../collector/src/testing/otlp-grpc-sender.ts';
 import { generateEstateTraffic } from '../collector/src/testing/estate-traffic.ts';
 import { benchmarkDetectors } from '../collector/src/detectors/bench.ts';
 import { benchmarkTime } from './bench-time.ts';
@@ -119,6 +122,35 @@ async function main(): Promise<void> {
     samples.sort((a, b) => a - b);
     line(`freshness (span received -> dependency in GraphQL) p50 ${Math.round(percentile(samples, 0.5))} ms, p95 ${Math.round(percentile(samples, 0.95))} ms over ${samples.length} calls`);
 
+    // 2b. Ingest end to end, per protocol: the same shape of traffic (fresh trace ids each time),
+    // 4 senders, CPU time of the platform process and of Neo4j from /proc until all is written.
+    const grpcSender = createOtlpGrpcSender(platform.otlpGrpcAddress);
+    for (const protocol of ['http/protobuf', 'grpc'] as const) {
+      const traffic = generateEstateTraffic({ services: 200, traces: quick ? 8_000 : 30_000, spansPerRequest: 512, startMs: Date.now(), seed: protocol === 'grpc' ? 77 : 78 });
+      const bodies = traffic.requests.map((r) => encodeProtobufTraces(r));
+      const before = await acceptedSpans(apiUrl);
+      const cpu0 = [cpuSeconds(collector.pid!), cpuSeconds(neo4j.pid!)];
+      const started = performance.now();
+      let retries = 0;
+      for (let i = 0; i < bodies.length; i += 4) {
+        await Promise.all(bodies.slice(i, i + 4).map(async (body) => {
+          for (;;) {
+            const ok = protocol === 'grpc'
+              ? (await grpcSender.send(body)).code === 0
+              : (await fetch(otlpUrl, { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body })).ok;
+            if (ok) return;
+            retries++;
+            await new Promise((r) => setTimeout(r, 200));
+          }
+        }));
+      }
+      await waitForWritten(apiUrl, before + traffic.spans);
+      const [platformCpu, neo4jCpu] = [cpuSeconds(collector.pid!) - cpu0[0]!, cpuSeconds(neo4j.pid!) - cpu0[1]!];
+      line(`ingest ${protocol.padEnd(13)} ${Math.round(traffic.spans / platformCpu).toLocaleString('en')} spans per CPU-second of the platform process ` +
+        `(${traffic.spans.toLocaleString('en')} spans in ${((performance.now() - started) / 1000).toFixed(1)} s until written, 4 senders, ${retries} retries; Neo4j ${neo4jCpu.toFixed(1)} CPU-s)`);
+    }
+    grpcSender.close();
+
     // 3. Memory at a million spans a minute.
     const perSecond = Math.round(1_000_000 / 60);
     let peakRssKb = 0;
@@ -154,6 +186,31 @@ async function main(): Promise<void> {
 
   // 5. Time, on a fresh Neo4j and platform.
   await benchmarkTime({ quick, line });
+}
+
+/** utime + stime of a process, s (/proc/<pid>/stat fields 14 and 15, in clock ticks of 1/100 s). */
+function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+async function collectorStatus(apiUrl: string): Promise<{ acceptedSpans: number; pendingSpans: number; writesPending: boolean }> {
+  const response = await fetch(`${apiUrl}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ collectorStatus { acceptedSpans pendingSpans writesPending } }' }) });
+  return ((await response.json()) as { data: { collectorStatus: { acceptedSpans: number; pendingSpans: number; writesPending: boolean } } }).data.collectorStatus;
+}
+
+const acceptedSpans = async (apiUrl: string) => (await collectorStatus(apiUrl)).acceptedSpans;
+
+/** Until `spans` are accepted, none waits for a partner and nothing is unwritten. */
+async function waitForWritten(apiUrl: string, spans: number): Promise<void> {
+  const deadline = Date.now() + 600_000;
+  for (;;) {
+    const status = await collectorStatus(apiUrl);
+    if (status.acceptedSpans >= spans && status.pendingSpans === 0 && !status.writesPending) return;
+    if (Date.now() > deadline) throw new Error(`spans not written within 10 minutes: ${JSON.stringify(status)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 function countSpans(request: Record<string, unknown>): number {

@@ -40,6 +40,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { addSample, HISTOGRAM_BUCKETS } from '../collector/src/aggregate/latency-histogram.ts';
 import { createNeo4jDriver } from '../collector/src/store/neo4j-driver.ts';
+import { random } from '../collector/src/detectors/bench.ts';
 import { startEmbeddedNeo4j } from '../neo4j-embedded/neo4j.ts';
 import { freePort } from '../test/src/support/free-port.ts';
 
@@ -87,16 +88,8 @@ const ms = (t: number) => String(t);
 // ---------------------------------------------------------------------------------------------
 // Traffic
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The detector bench's seeded PRNG (mulberry32). */
+const mulberry32 = random;
 
 interface Edge {
   key: string; // from|to|kind|protocol

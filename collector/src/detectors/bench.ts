@@ -11,7 +11,7 @@ const NOW_MS = 1_700_000_000_000;
 const DAY_MS = 86_400_000;
 
 /** mulberry32: a small seeded PRNG. */
-function random(seed: number): () => number {
+export function random(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

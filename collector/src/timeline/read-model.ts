@@ -297,13 +297,20 @@ export function createReadModel(options: { tiers: Tiers }) {
     /** Applies the roll-up and retention plan of `nowMs` (the same the Neo4j roll-up applies). */
     rollUp(nowMs: number): void {
       const plan = rollupPlan(nowMs, options.tiers);
-      for (const c of components.values()) c.buckets = rollUp(c.buckets, plan);
-      for (const e of edges.values()) e.buckets = rollUp(e.buckets, plan);
+      // rollUp returns the series itself when nothing in it aged: then the cached windows stand.
+      let aged = false;
+      const age = (series: Bucket[]) => {
+        const out = rollUp(series, plan);
+        if (out !== series) aged = true;
+        return out;
+      };
+      for (const c of components.values()) c.buckets = age(c.buckets);
+      for (const e of edges.values()) e.buckets = age(e.buckets);
       for (const w of workflows.values()) {
-        w.buckets = rollUp(w.buckets, plan);
-        for (const [k, series] of w.unhandledBuckets) w.unhandledBuckets.set(k, rollUp(series, plan));
+        w.buckets = age(w.buckets);
+        for (const [k, series] of w.unhandledBuckets) w.unhandledBuckets.set(k, age(series));
       }
-      changed();
+      if (aged) changed();
     },
 
     // ---- loading (store/read-model-loader.ts) ----

@@ -108,8 +108,18 @@ export function databaseDisplayName(name: string): string {
   return namespace ? `${namespace} @ ${host}` : `${system} ${host}`;
 }
 
-function endpointFromUrl(url: string | undefined): HostPort | undefined {
+/** scheme://[userinfo@]host[:port] at the start of an absolute URL: the common, plain-ASCII case. */
+const PLAIN_URL = /^([a-z][a-z0-9+.-]*):\/\/(?:[^@/?#]*@)?(\[[0-9a-f:.]+\]|[a-z0-9._~-]+)(?::(\d{1,5}))?(?:[/?#]|$)/i;
+
+export function endpointFromUrl(url: string | undefined): HostPort | undefined {
   if (!url) return undefined;
+  // The URL parser costs a microsecond a span on every CLIENT span with url.full; a plain
+  // host[:port] is read directly, anything else (IDN, escapes) still goes through new URL.
+  const plain = PLAIN_URL.exec(url);
+  const port = plain?.[3] === undefined ? undefined : Number(plain[3]);
+  if (plain && (port === undefined || port <= 65535)) {
+    return { host: plain[2]!.replace(/^\[|\]$/g, '').toLowerCase(), port: port ?? URL_DEFAULT_PORTS[plain[1]!.toLowerCase()] };
+  }
   try {
     const parsed = new URL(url);
     if (!parsed.hostname) return undefined;

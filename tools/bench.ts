@@ -135,9 +135,13 @@ async function main(): Promise<void> {
       for (let i = 0; i < bodies.length; i += 4) {
         await Promise.all(bodies.slice(i, i + 4).map(async (body) => {
           for (;;) {
+            // As an exporter does, a refused or failed request (a connection reset) is sent again.
             const ok = protocol === 'grpc'
               ? (await grpcSender.send(body)).code === 0
-              : (await fetch(otlpUrl, { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body })).ok;
+              : await fetch(otlpUrl, { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body }).then((r) => r.ok, (error: Error) => {
+                console.error(`[bench] ingest request failed, retrying: ${error.message} (${String((error as { cause?: unknown }).cause ?? '')})`);
+                return false;
+              });
             if (ok) return;
             retries++;
             await new Promise((r) => setTimeout(r, 200));
@@ -206,7 +210,10 @@ const acceptedSpans = async (apiUrl: string) => (await collectorStatus(apiUrl)).
 async function waitForWritten(apiUrl: string, spans: number): Promise<void> {
   const deadline = Date.now() + 600_000;
   for (;;) {
-    const status = await collectorStatus(apiUrl);
+    const status = await collectorStatus(apiUrl).catch((error: Error) => {
+      console.error(`[bench] collectorStatus failed, retrying: ${error.message} (${String((error as { cause?: unknown }).cause ?? '')})`);
+      return { acceptedSpans: 0, pendingSpans: 1, writesPending: true };
+    });
     if (status.acceptedSpans >= spans && status.pendingSpans === 0 && !status.writesPending) return;
     if (Date.now() > deadline) throw new Error(`spans not written within 10 minutes: ${JSON.stringify(status)}`);
     await new Promise((r) => setTimeout(r, 100));
@@ -231,6 +238,7 @@ function freshPair(caller: string, callee: string) {
 }
 
 main().catch((error: Error) => {
-  console.error(`[bench] ${error.stack ?? error.message}`);
+  const cause = (error as { cause?: unknown }).cause;
+  console.error(`[bench] ${error.stack ?? error.message}${cause ? `\n  cause: ${String((cause as Error).stack ?? cause)}` : ''}`);
   process.exit(1);
 });

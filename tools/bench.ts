@@ -199,8 +199,15 @@ function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
-async function collectorStatus(apiUrl: string): Promise<{ acceptedSpans: number; pendingSpans: number; writesPending: boolean }> {
-  const response = await fetch(`${apiUrl}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ collectorStatus { acceptedSpans pendingSpans writesPending } }' }) });
+async function collectorStatus(apiUrl: string, attempt = 1): Promise<{ acceptedSpans: number; pendingSpans: number; writesPending: boolean }> {
+  // Generating traffic blocks this process's event loop for seconds, past the API's keep-alive
+  // timeout: the pooled socket it then reuses was closed by the server ("other side closed").
+  const response = await fetch(`${apiUrl}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ collectorStatus { acceptedSpans pendingSpans writesPending } }' }) })
+    .catch((error: Error) => {
+      if (attempt >= 3) throw error;
+      return undefined;
+    });
+  if (!response) return collectorStatus(apiUrl, attempt + 1);
   return ((await response.json()) as { data: { collectorStatus: { acceptedSpans: number; pendingSpans: number; writesPending: boolean } } }).data.collectorStatus;
 }
 
@@ -210,10 +217,7 @@ const acceptedSpans = async (apiUrl: string) => (await collectorStatus(apiUrl)).
 async function waitForWritten(apiUrl: string, spans: number): Promise<void> {
   const deadline = Date.now() + 600_000;
   for (;;) {
-    const status = await collectorStatus(apiUrl).catch((error: Error) => {
-      console.error(`[bench] collectorStatus failed, retrying: ${error.message} (${String((error as { cause?: unknown }).cause ?? '')})`);
-      return { acceptedSpans: 0, pendingSpans: 1, writesPending: true };
-    });
+    const status = await collectorStatus(apiUrl);
     if (status.acceptedSpans >= spans && status.pendingSpans === 0 && !status.writesPending) return;
     if (Date.now() > deadline) throw new Error(`spans not written within 10 minutes: ${JSON.stringify(status)}`);
     await new Promise((r) => setTimeout(r, 100));

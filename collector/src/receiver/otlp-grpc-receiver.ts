@@ -14,6 +14,8 @@ import { decodeProtobufTraces } from '../otlp/decode-protobuf.ts';
 import { summariseRejections, type ReceiverStats } from './otlp-http-receiver.ts';
 import { exportResponse } from './otlp-response.ts';
 
+const MAX_CONCURRENT_STREAMS = 128;
+
 export const TRACE_EXPORT_PATH = '/opentelemetry.proto.collector.trace.v1.TraceService/Export';
 
 /** Why the collector pushes back: busy (retry soon) or unable to store (Neo4j away, buffers full). */
@@ -21,7 +23,6 @@ export type PushBack = 'busy' | 'unavailable' | undefined;
 
 export interface OtlpGrpcReceiverOptions {
   maxMessageBytes: number;
-  maxConcurrentRequests?: number;
   onSpans: (spans: Span[]) => void;
   pushBack?: () => PushBack;
 }
@@ -53,12 +54,12 @@ export function retryInfoStatus(code: number, message: string, retryDelayS: numb
 }
 
 export function createOtlpGrpcReceiver(options: OtlpGrpcReceiverOptions) {
-  const maxConcurrent = options.maxConcurrentRequests ?? 64;
-  let inFlight = 0;
   const stats: ReceiverStats = { requests: 0, acceptedSpans: 0, rejectedSpans: 0, refused: {}, recentErrors: [] };
   const server = new grpc.Server({
     'grpc.max_receive_message_length': options.maxMessageBytes,
-    'grpc.max_concurrent_streams': maxConcurrent * 2,
+    // Decoding is synchronous, so calls never overlap in this process: HTTP/2's stream limit is
+    // what bounds how many wait per connection.
+    'grpc.max_concurrent_streams': MAX_CONCURRENT_STREAMS,
   });
 
   function refuse(callback: grpc.sendUnaryData<Buffer>, code: grpc.status, message: string, retryDelayS?: number): void {
@@ -77,8 +78,6 @@ export function createOtlpGrpcReceiver(options: OtlpGrpcReceiverOptions) {
       const pushBack = options.pushBack?.();
       if (pushBack === 'unavailable') return refuse(callback, grpc.status.UNAVAILABLE, 'the collector cannot store data right now (Neo4j unreachable and buffers full); retry later');
       if (pushBack === 'busy') return refuse(callback, grpc.status.RESOURCE_EXHAUSTED, 'the collector is writing a backlog; retry later', 5);
-      if (inFlight >= maxConcurrent) return refuse(callback, grpc.status.RESOURCE_EXHAUSTED, `more than ${maxConcurrent} export requests in progress; retry later`, 1);
-      inFlight++;
       try {
         const decoded = decodeProtobufTraces(call.request);
         if (decoded.spans.length > 0) options.onSpans(decoded.spans);
@@ -88,8 +87,6 @@ export function createOtlpGrpcReceiver(options: OtlpGrpcReceiverOptions) {
       } catch (error) {
         if (error instanceof OtlpDecodeError) return refuse(callback, grpc.status.INVALID_ARGUMENT, error.message);
         refuse(callback, grpc.status.INTERNAL, `internal error: ${(error as Error).message}`);
-      } finally {
-        inFlight--;
       }
     },
   });

@@ -25,8 +25,7 @@ const ROLLUP_EVERY_MS = 60_000;
  * also what one flush writes at most, so a transaction stays small for Neo4j too.
  */
 const PENDING_BUCKETS = 100_000;
-import { selectAlerts } from './alerting/select-alerts.ts';
-import { createWebhookAlerter } from './alerting/webhook-alerter.ts';
+import { createAlerter } from './alerting/alerter.ts';
 import type { FindingChanges } from './store/finding-store.ts';
 import type { RaisedFinding } from './model/graph-snapshot.ts';
 
@@ -66,7 +65,10 @@ export function createCollector(options: CollectorOptions) {
     onUnconsumedMessage: (publish) => aggregator.addUnconsumed(publish),
     onWorkflowRun: (run) => aggregator.addWorkflowRun(run),
   });
-  const alerter = config.alertWebhookUrl ? createWebhookAlerter({ url: config.alertWebhookUrl, log }) : undefined;
+  const alerting = config.alerting;
+  const alerter = alerting.rules.receivers.size > 0
+    ? createAlerter({ rules: alerting.rules, publicUrl: alerting.publicUrl, driver, database: config.neo4j.database, clock, log })
+    : undefined;
   // The graph in memory with its time buckets: GraphQL and the detectors read it; Neo4j is the record.
   const tiers = tiersFor(config.retentionMs);
   const readModel = createReadModel({ tiers });
@@ -82,10 +84,8 @@ export function createCollector(options: CollectorOptions) {
     resolveAfterMs: config.resolveAfterMs,
     clock,
     log,
-    onChanges: (changes, findings) => {
-      alerter?.send(selectAlerts(changes.opened, findings));
-      options.onFindingsChanged?.(changes, findings);
-    },
+    onChanges: (changes, findings) => options.onFindingsChanged?.(changes, findings),
+    onPass: (pass) => alerter?.onPass(pass),
   });
   const writer = createGraphWriter(driver, config.neo4j.database, config.collectorId);
   const flushLoop = createFlushLoop({
@@ -120,6 +120,7 @@ export function createCollector(options: CollectorOptions) {
   let server: Server | undefined;
   let expiryTimer: NodeJS.Timeout | undefined;
   let rollupTimer: NodeJS.Timeout | undefined;
+  let detectTimer: NodeJS.Timeout | undefined;
   let rollupRunning: Promise<void> | undefined;
 
   /** Ages buckets in Neo4j and in the read model by one plan (timeline/tiers.ts). */
@@ -154,6 +155,11 @@ export function createCollector(options: CollectorOptions) {
       expiryTimer.unref();
       flushLoop.start();
       void detection.run(true); // findings from what is already in the graph, before new traffic
+      // Passes follow flushes, and with no traffic nothing is flushed; yet a finding whose cause
+      // went quiet must still resolve (and its alerts with it): so passes run on a timer too.
+      detectTimer = setInterval(() => void detection.run(), Math.max(1000, config.detectEveryMs));
+      detectTimer.unref();
+      alerter?.start();
       const grpcPort = await grpcReceiver.listen(config.host, config.otlpGrpcPort);
       const { port } = server.address() as AddressInfo;
       log(`OTLP/HTTP receiver on http://${config.host}:${port}/v1/traces, OTLP/gRPC on ${config.host}:${grpcPort}`);
@@ -171,6 +177,7 @@ export function createCollector(options: CollectorOptions) {
     async stop(): Promise<void> {
       if (expiryTimer) clearInterval(expiryTimer);
       if (rollupTimer) clearInterval(rollupTimer);
+      if (detectTimer) clearInterval(detectTimer);
       await rollupRunning;
       await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
       server?.closeAllConnections();
@@ -179,7 +186,7 @@ export function createCollector(options: CollectorOptions) {
       inference.expireAll();
       await flushLoop.stop();
       await detection.idle();
-      await alerter?.idle();
+      await alerter?.stop();
     },
     /** The observed graph in memory (what GraphQL reads when it runs in this process). */
     readModel,
@@ -189,7 +196,7 @@ export function createCollector(options: CollectorOptions) {
       return {
         receiver: mergeReceiverStats(receiver.stats(), grpcReceiver.stats()), grpc: grpcReceiver.stats(), inference: inference.stats(), aggregator: aggregator.stats(), flush: flushLoop.stats(), detection: detection.stats(),
         rollup: rollup.stats(), readModel: { buckets: readModel.bucketCount() },
-        alerts: alerter?.stats() ?? { sent: 0, failed: 0, dropped: 0, queued: 0 },
+        alerts: alerter?.stats() ?? [],
       };
     },
     /** What the last catalog read found wrong, naming file, entity and field. */

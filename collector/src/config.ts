@@ -1,6 +1,7 @@
 // Every setting the platform reads from its environment (DESIGN.md §6), validated at once so a
 // misconfigured start reports all of its problems together.
 import { hostname } from 'node:os';
+import { alertingFromEnv, type AlertingConfig } from './alerting/alert-config.ts';
 import { formatDuration, parseDurationMs } from './timeline/duration.ts';
 
 export interface OrreryConfig {
@@ -13,8 +14,8 @@ export interface OrreryConfig {
   neo4j: { uri: string | undefined; user: string | undefined; password: string | undefined; database: string };
   dataDir: string;
   catalogPath: string | undefined;
-  /** Where alerts on new cascading-risk paths and CRITICAL findings are POSTed; unset: none. */
-  alertWebhookUrl: string | undefined;
+  /** Receivers (ORRERY_ALERT_WEBHOOK_URL, ORRERY_ALERTMANAGER_URL, ORRERY_SLACK_WEBHOOK_URL, the rules file's) and routes (ORRERY_ALERT_RULES). */
+  alerting: AlertingConfig;
   demo: boolean;
   flushMs: number;
   pairingTimeoutMs: number;
@@ -102,7 +103,6 @@ export function loadConfig(env: Env = process.env): OrreryConfig {
     neo4j: { uri: neo4jUri, user: text('NEO4J_USER'), password: env.NEO4J_PASSWORD, database: text('NEO4J_DATABASE') ?? 'neo4j' },
     dataDir: text('ORRERY_DATA_DIR') ?? '.orrery',
     catalogPath: text('ORRERY_CATALOG'),
-    alertWebhookUrl: text('ORRERY_ALERT_WEBHOOK_URL'),
     demo: flag('ORRERY_DEMO', true),
     flushMs: integer('ORRERY_FLUSH_MS', 500, 10, 3_600_000),
     pairingTimeoutMs: integer('ORRERY_PAIRING_TIMEOUT_MS', 10_000, 10, 3_600_000),
@@ -119,10 +119,8 @@ export function loadConfig(env: Env = process.env): OrreryConfig {
     detectWindowMs: duration('ORRERY_DETECT_WINDOW', '15m', 60_000, 7 * 86_400_000),
     maxClockSkewMs: duration('ORRERY_MAX_CLOCK_SKEW', '5m', 1000, 86_400_000),
     collectorId: text('ORRERY_COLLECTOR_ID') ?? `${hostname()}-${process.pid}-${Date.now().toString(36)}`,
+    alerting: alertingFromEnv(env, problems, { host: text('ORRERY_HOST') ?? '127.0.0.1', port: Number(text('ORRERY_API_PORT') ?? 4000) }),
   };
-  if (config.alertWebhookUrl && !/^https?:\/\/[^/]/.test(config.alertWebhookUrl)) {
-    problems.push(`ORRERY_ALERT_WEBHOOK_URL=${JSON.stringify(config.alertWebhookUrl)} must be an http:// or https:// URL`);
-  }
   const ports = [['ORRERY_OTLP_PORT', config.otlpPort], ['ORRERY_OTLP_GRPC_PORT', config.otlpGrpcPort], ['ORRERY_API_PORT', config.apiPort]] as const;
   for (let i = 0; i < ports.length; i++) {
     for (let j = i + 1; j < ports.length; j++) {

@@ -8,6 +8,7 @@ import type { Driver } from 'neo4j-driver';
 import { applyCatalog } from './catalog/apply-catalog.ts';
 import { createCatalogSource } from './catalog/catalog-source.ts';
 import type { CatalogProblem } from './catalog/parse-catalog.ts';
+import type { DetectorPass } from './alerting/alerter.ts';
 import { createDetectors, runDetectors, type DetectorOptions } from './detectors/index.ts';
 import type { GraphSnapshot, RaisedFinding } from './model/graph-snapshot.ts';
 import { createCatalogWriter } from './store/catalog-writer.ts';
@@ -31,6 +32,8 @@ export interface DetectionLoopOptions {
   clock: () => number;
   log: (line: string) => void;
   onChanges?: (changes: FindingChanges, findings: RaisedFinding[]) => void;
+  /** After every pass, changes or not (alerting: reminders, refreshes, acknowledgements). */
+  onPass?: (pass: DetectorPass) => void;
 }
 
 export interface DetectionStats {
@@ -88,6 +91,7 @@ export function createDetectionLoop(options: DetectionLoopOptions) {
       options.log(`findings: ${changes.opened.length} opened, ${changes.resolved.length} resolved, ${changes.open} open`);
       options.onChanges?.(changes, findings);
     }
+    options.onPass?.({ nowMs, findings, opened: changes.opened, resolved: changes.resolved, components: joined.components, declaredOnly: joined.declaredOnly });
   }
 
   return {

@@ -17,6 +17,8 @@ import { createReadModel } from './timeline/read-model.ts';
 import { tiersFor } from './timeline/tiers.ts';
 import { loadReadModel } from './store/read-model-loader.ts';
 import { createNeo4jRollup } from './store/rollup.ts';
+import { createWorkflowShapeStore } from './store/workflow-shape-store.ts';
+import { createShapeRecorder } from './workflows/shape-recorder.ts';
 
 /** How often buckets are aged (minute buckets turn into hours a day later: a minute's lag is nothing). */
 const ROLLUP_EVERY_MS = 60_000;
@@ -56,14 +58,23 @@ export function createCollector(options: CollectorOptions) {
     onManyBuckets: () => flushLoop.flushSoon(),
     maxBuckets: PENDING_BUCKETS,
   });
+  // A representative run per workflow, for the onboarding docs' sequence diagrams (workflows/).
+  const shapes = createShapeRecorder({ clock, holdMs: 2 * config.pairingTimeoutMs });
+  const shapeStore = createWorkflowShapeStore(driver, config.neo4j.database);
   const inference = createSpanInference({
     pairingTimeoutMs: config.pairingTimeoutMs,
     maxPendingSpans: config.maxPendingSpans,
     clock,
-    onInteraction: (interaction) => aggregator.addInteraction(interaction),
+    onInteraction: (interaction) => {
+      aggregator.addInteraction(interaction);
+      shapes.observe(interaction);
+    },
     onComponent: (sighting) => aggregator.addSighting(sighting),
     onUnconsumedMessage: (publish) => aggregator.addUnconsumed(publish),
-    onWorkflowRun: (run) => aggregator.addWorkflowRun(run),
+    onWorkflowRun: (run) => {
+      aggregator.addWorkflowRun(run);
+      shapes.runEnded(run);
+    },
   });
   const alerting = config.alerting;
   const alerter = alerting.rules.receivers.size > 0
@@ -95,6 +106,8 @@ export function createCollector(options: CollectorOptions) {
     beforeFlush: () => inference.expire(),
     afterFlush: async (delta) => {
       readModel.applyDelta(delta);
+      // Not awaited, and a failure only logged: shapes are few and rewritten when they change.
+      void shapeStore.write(shapes.takeChanged()).catch((error: Error) => log(`workflow shapes not written: ${error.message}`));
       await options.afterFlush?.(delta);
       // Not awaited: a detector pass must never hold up the next flush.
       void detection.run();
@@ -184,7 +197,9 @@ export function createCollector(options: CollectorOptions) {
       await grpcReceiver.close();
       // Unpaired halves are resolved now rather than lost with the process.
       inference.expireAll();
+      shapes.expireAll();
       await flushLoop.stop();
+      await shapeStore.write(shapes.takeChanged()).catch((error: Error) => log(`workflow shapes not written: ${error.message}`));
       await detection.idle();
       await alerter?.stop();
     },

@@ -47,7 +47,19 @@ const TIER_MEANING = ['must never go down', 'critical', 'important', 'may degrad
 const KIND_LABEL: Record<string, string> = { SERVICE: 'service', DATABASE: 'database', QUEUE: 'queue or topic', EXTERNAL: 'external API', AI: 'AI provider', HUMAN: 'human step' };
 const EDGE_LABEL: Record<string, string> = { SYNC: 'sync call', ASYNC: 'handoff', PUBLISH: 'publish', CONSUME: 'consume', DATABASE: 'database call' };
 
-export function renderDocs(input: DocInput, options: RenderOptions = {}): DocSet {
+export interface DocPageInfo extends Omit<DocPage, 'markdown'> {}
+
+/** The documentation as a site: every page's path and title at once, each page's Markdown on demand. */
+export interface DocSite {
+  title: string;
+  pages: DocPageInfo[];
+  /** Undefined for a path that is not a page of the site. */
+  render(path: string): DocPage | undefined;
+  /** The page that tells about a component: its service page, else its system's. */
+  pageOf(component: string): string | undefined;
+}
+
+export function createDocSite(input: DocInput, options: RenderOptions = {}): DocSite {
   const only = options.system;
   const estate = buildEstate(input, only);
   if (only !== undefined && !estate.systems.has(only)) {
@@ -56,17 +68,34 @@ export function renderDocs(input: DocInput, options: RenderOptions = {}): DocSet
   }
   const r = new Renderer(estate, options.maxDiagramNodes ?? 60);
   const title = input.title ?? (only !== undefined ? `${estate.systems.get(only)!.label}: how it works` : 'How the estate works');
-  const pages: DocPage[] = [];
-  if (only === undefined) pages.push(r.indexPage(title));
+  const makers = new Map<string, { info: DocPageInfo; make: () => DocPage }>();
+  const add = (info: DocPageInfo, make: () => DocPage) => makers.set(info.path, { info, make });
+  if (only === undefined) add({ path: 'index.md', title, section: 'index', subject: '' }, () => r.indexPage(title));
   for (const system of [...estate.systems.values()].sort(bySystem)) {
     if (only !== undefined && system.name !== only) continue;
-    pages.push(r.systemPage(system, only !== undefined ? title : undefined));
+    const systemTitle = only !== undefined ? title : system.name === NO_SYSTEM ? system.label : `System: ${system.label}`;
+    add({ path: estate.pageOfSystem(system.name)!, title: systemTitle, section: 'system', subject: system.name }, () => r.systemPage(system, only !== undefined ? title : undefined));
   }
   for (const c of [...estate.components.values()].sort((a, b) => a.name.localeCompare(b.name))) {
-    if (estate.pageOfService(c.name)) pages.push(r.servicePage(c));
+    const path = estate.pageOfService(c.name);
+    if (path) add({ path, title: c.name, section: 'service', subject: c.name }, () => r.servicePage(c));
   }
-  for (const w of estate.workflows) if (estate.pageOfWorkflow(w)) pages.push(r.workflowPage(w));
-  return { title, pages };
+  for (const w of estate.workflows) {
+    const path = estate.pageOfWorkflow(w);
+    if (path) add({ path, title: `Workflow: ${w.entry} ${w.operation}`, section: 'workflow', subject: workflowKey(w.entry, w.operation) }, () => r.workflowPage(w));
+  }
+  return {
+    title,
+    pages: [...makers.values()].map((m) => m.info),
+    render: (path) => makers.get(path)?.make(),
+    pageOf: (component) => estate.pageOfService(component) ?? (estate.components.has(component) ? estate.pageOfSystem(estate.systemOf(component)) : undefined),
+  };
+}
+
+/** Every page of the site, rendered. */
+export function renderDocs(input: DocInput, options: RenderOptions = {}): DocSet {
+  const site = createDocSite(input, options);
+  return { title: site.title, pages: site.pages.map((p) => site.render(p.path)!) };
 }
 
 const bySystem = (a: SystemInfo, b: SystemInfo) => (a.name === NO_SYSTEM ? 1 : b.name === NO_SYSTEM ? -1 : a.name.localeCompare(b.name));

@@ -106,6 +106,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
 
     const yoga = createOrreryYoga({
       driver, database: config.neo4j.database, pubsub, collectorStatus: () => collectorStatus(collector), readModel: collector.readModel, retentionMs: config.retentionMs,
+      catalogPath: collectorConfig.catalogPath,
     });
     const api = await startApiServer({ yoga, host: config.host, port: config.apiPort, webDistDir: await webDist });
     stops.push(() => api.close());

@@ -12,7 +12,7 @@ if (!config.neo4j.uri) {
   process.exit(2);
 }
 const driver = createNeo4jDriver({ uri: config.neo4j.uri, user: config.neo4j.user, password: config.neo4j.password });
-const yoga = createOrreryYoga({ driver, database: config.neo4j.database });
+const yoga = createOrreryYoga({ driver, database: config.neo4j.database, catalogPath: config.catalogPath });
 const api = await startApiServer({ yoga, host: config.host, port: config.apiPort, webDistDir: fileURLToPath(new URL('../../web/dist', import.meta.url)) });
 console.error(`[api] GraphQL on ${api.url}/graphql, web app on ${api.url}/`);
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -16,6 +16,7 @@ import { tiersFor } from '@orrery/collector/timeline/tiers.ts';
 import { TimeWindowError, type ResolvedWindow, type TimeWindowInput } from '@orrery/collector/timeline/time-window.ts';
 import { createFindingReader, createGraphReader, dependencyRow, type ComponentRow, type DependencyRow, type FindingFilter, type FindingRow } from './graph/read-graph.ts';
 import { componentRow, graphDiffRow, resolvedWindowRow, stepOf, windowOf, type WindowedComponentRow, type WindowedDependencyRow } from './graph/windowed-graph.ts';
+import { createOnboardingDocs, type OnboardingDocArgs } from './onboarding-doc.ts';
 
 const typeDefs = readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8');
 
@@ -65,6 +66,8 @@ export interface OrreryYogaOptions {
   readModel?: ReadModel;
   retentionMs?: number;
   reloadMs?: number;
+  /** ORRERY_CATALOG, for onboardingDoc (descriptions, the entities its catalog changes name). */
+  catalogPath?: string | undefined;
 }
 
 /** A read model for an API without a collector in its process: reloaded from Neo4j when older than reloadMs. */
@@ -110,6 +113,7 @@ export function createOrreryYoga(options: OrreryYogaOptions) {
   const findingReader = createFindingReader(options.driver, options.database);
   const findingStore = createFindingStore(options.driver, options.database);
   const pubsub = options.pubsub ?? createOrreryPubSub();
+  const onboardingDocs = createOnboardingDocs({ driver: options.driver, database: options.database, catalogPath: options.catalogPath });
   const liveModel = options.readModel;
   const modelSource = liveModel ? async () => liveModel : neo4jReadModel(options);
   const windowFor = async (ctx: RequestContext, args: WindowArgs) => {
@@ -187,6 +191,7 @@ export function createOrreryYoga(options: OrreryYogaOptions) {
           return model.workflows(window);
         },
         collectorStatus: () => options.collectorStatus?.() ?? null,
+        onboardingDoc: async (_: unknown, args: OnboardingDocArgs, ctx: RequestContext) => onboardingDocs.resolve(await ctx.model(), ctx.nowMs, args),
       },
       Mutation: {
         acknowledgeFinding: async (_: unknown, args: { id: string; note: string }) => {

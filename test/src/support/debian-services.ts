@@ -1,4 +1,4 @@
-// Real PostgreSQL, Redis and RabbitMQ for the suites, from Debian's packages: installed with
+// Real PostgreSQL, Redis, RabbitMQ and Alertmanager for the suites, from Debian's packages: installed with
 // apt-get on first use (as tools/test.ts installs Chromium), then started as plain child
 // processes on free loopback ports with throwaway data directories, so they never meet a
 // system instance (none is started, none is stopped). Each start resolves once the server
@@ -48,6 +48,11 @@ export interface RabbitMqServer extends LocalServer {
   url: string;
 }
 
+export interface AlertmanagerServer extends LocalServer {
+  /** `http://127.0.0.1:<port>`: the API is under /api/v2. */
+  url: string;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Installation
 
@@ -62,6 +67,7 @@ const PACKAGES = {
   postgresql: { debian: 'postgresql', find: findPostgresBin },
   redis: { debian: 'redis-server', find: () => firstExisting(['/usr/bin/redis-server']) },
   rabbitmq: { debian: 'rabbitmq-server', find: () => firstExisting(['/usr/lib/rabbitmq/bin/rabbitmq-server']) },
+  alertmanager: { debian: 'prometheus-alertmanager', find: () => firstExisting(['/usr/bin/prometheus-alertmanager']) },
 } satisfies Record<string, Package>;
 
 type ServerName = keyof typeof PACKAGES;
@@ -122,8 +128,11 @@ function apt(args: string[]): Promise<void> {
     });
     const output: string[] = [];
     const keep = (chunk: Buffer) => {
-      output.push(chunk.toString());
+      const text = chunk.toString();
+      output.push(text);
       if (output.length > 200) output.shift();
+      // Progress, a line per package fetched, unpacked and set up (a first install takes a while).
+      for (const line of text.split('\n')) if (/^(Get:\d+ |Unpacking |Setting up )/.test(line)) log(`  ${line.trim()}`);
     };
     child.stdout.on('data', keep);
     child.stderr.on('data', keep);
@@ -372,6 +381,55 @@ export async function startRabbitMq(): Promise<RabbitMqServer> {
     url: `amqp://guest:guest@127.0.0.1:${port}`,
     startMs,
     stop: once(() => stopAll('SIGTERM')),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Alertmanager
+
+/** Routes every alert to a receiver that sends nothing: tests read Alertmanager's own API. */
+const SILENT_ALERTMANAGER_CONFIG = `route:
+  receiver: none
+  group_wait: 1s
+receivers:
+  - name: none
+`;
+
+/**
+ * Prometheus Alertmanager alone (no cluster: its gossip port stays closed), with its own
+ * configuration, silences and notification log in a throwaway directory. `config` replaces the
+ * default configuration (alertmanager.yml), which notifies nobody.
+ */
+export async function startAlertmanager(options: { config?: string } = {}): Promise<AlertmanagerServer> {
+  const { alertmanager: executable } = await ensureDebianServers(['alertmanager']);
+  const dir = makeDataDir('alertmanager');
+  const configFile = path.join(dir, 'alertmanager.yml');
+  writeFileSync(configFile, options.config ?? SILENT_ALERTMANAGER_CONFIG);
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const startedAt = performance.now();
+  const server = spawnServer('alertmanager', executable, [
+    `--config.file=${configFile}`, `--storage.path=${path.join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`,
+    '--cluster.listen-address=', '--log.level=warn',
+  ], { cwd: dir });
+  try {
+    await waitUntilAnswering('Alertmanager', server, async () => (await fetch(`${url}/-/ready`, { signal: AbortSignal.timeout(2000) })).ok);
+  } catch (error) {
+    await stopProcess(server, 'SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
+  const startMs = Math.round(performance.now() - startedAt);
+  log(`Alertmanager on ${url} in ${startMs} ms`);
+  return {
+    host: '127.0.0.1',
+    port,
+    url,
+    startMs,
+    stop: once(async () => {
+      await stopProcess(server, 'SIGTERM');
+      rmSync(dir, { recursive: true, force: true });
+    }),
   };
 }
 

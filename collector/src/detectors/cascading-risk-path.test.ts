@@ -63,6 +63,21 @@ describe('CASCADING_RISK_PATH', () => {
     expect(finding?.detail).toContain('checkout has not yet seen fraud-check fail in 100 calls, so nothing shows it would cope: failure is assumed to propagate; when checkout failed, storefront failed too in 100% of cases (5 of 5).');
   });
 
+  it('is CRITICAL on assumed hops when the start already waits longer than a promise allows (exposed now)', () => {
+    const [finding] = detect(estate({ fraudHop: edge('checkout', 'fraud-check', { p95Ms: 7800 }) }));
+    expect(finding).toMatchObject({ severity: 'CRITICAL', evidence: { assumedHops: 1, exposure: 'now' } });
+    expect(finding?.detail).toContain("fraud-check's p95 on this call is 7,800 ms, above the 2,500 ms checkout promises its callers");
+  });
+
+  it('sees no broken latency promise behind a caller that answers before its slow callee does', () => {
+    // approvals hands the case to a person and answers at once: checkout never waits 20 s.
+    const findings = detect(snapshot({
+      components: [component('checkout', { tier: 0, maxP95Ms: 2500 }), component('approvals', { tier: 2 }), component('ap-review', { kind: 'HUMAN', tier: 3 })],
+      dependencies: [edge('checkout', 'approvals', { p95Ms: 130 }), edge('approvals', 'ap-review', { p95Ms: 20_000 })],
+    }));
+    expect(findings.map((f) => [f.severity, f.detail.includes('p95')])).toEqual([['HIGH', false]]);
+  });
+
   it('raises a dependency less reliable than its callers promise, even at the same tier', () => {
     const findings = detect(snapshot({
       components: [component('payments', { tier: 1, maxErrorRate: 0.01, maxP95Ms: 1000 }), component('payment-gateway', { tier: 1, kind: 'EXTERNAL', virtual: true })],

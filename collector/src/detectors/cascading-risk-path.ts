@@ -3,7 +3,12 @@
 // measured) or must be assumed to (no error data yet), ending in a component that is less
 // critical than the start (by cascadeMinTierGap tiers, or declared degradable) or less reliable
 // than its callers promise (its error rate or p95 on the last hop is above the tightest
-// orrery.dev/max-error-rate or max-p95-ms declared on the path before it).
+// orrery.dev/max-error-rate or max-p95-ms declared on the path before it; for p95, every hop from
+// the promising component down is that slow too, so the wait is seen to reach it).
+//
+// Severity: CRITICAL for a tier-0 start exposed now (failure observed on every hop, or a latency
+// promise on the path already broken), HIGH for tier 1; one step less when the path rests on
+// assumed hops and no promise is broken now.
 //
 // Bounds: paths of at most cascadeMaxHops, crossing at most cascadeMaxAssumedHops hops without
 // error data; per (start, end) one finding with the path that has
@@ -42,6 +47,7 @@ interface Candidate {
   label: PropagationLabel;
   path: string[];
   severity: Severity;
+  exposedNow: boolean;
   /** Set when the end is less critical than the start needs. */
   endTier: number | undefined;
   /** Set when the last hop breaks a promise made further up the path. */
@@ -103,22 +109,31 @@ function evaluate(
   let p95Breach: Promise | undefined;
   let errorBreach: Promise | undefined;
   if (last.calls >= t.minCallsForRates) {
-    // The tightest promise declared by any component on the path before the end.
+    // The tightest promise declared by any component on the path before the end. A latency
+    // promise is only broken when the wait is seen to travel up to the component that made it:
+    // every hop from it down to the end is slower than the promise (a caller that answers before
+    // its slow callee does, such as one handing a human task off, does not make its callers wait).
     let p95: Promise | undefined;
     let rate: Promise | undefined;
-    for (let l = label.previous; l; l = l.previous) {
+    let slowestCommonMs = last.p95Ms ?? Number.NEGATIVE_INFINITY;
+    for (let next = label, l = label.previous; l; next = l, l = l.previous) {
+      slowestCommonMs = Math.min(slowestCommonMs, next.edge!.p95Ms ?? Number.NEGATIVE_INFINITY);
       const intent = components.get(l.component)?.intent;
-      if (intent?.maxP95Ms !== undefined && (!p95 || intent.maxP95Ms <= p95.value)) p95 = { by: l.component, value: intent.maxP95Ms };
+      if (intent?.maxP95Ms !== undefined && slowestCommonMs > intent.maxP95Ms && (!p95 || intent.maxP95Ms <= p95.value)) p95 = { by: l.component, value: intent.maxP95Ms };
       if (intent?.maxErrorRate !== undefined && (!rate || intent.maxErrorRate <= rate.value)) rate = { by: l.component, value: intent.maxErrorRate };
     }
-    if (p95 && last.p95Ms !== undefined && last.p95Ms > p95.value) p95Breach = p95;
+    p95Breach = p95;
     if (rate && errorRate(last) > rate.value) errorBreach = rate;
   }
   if (endTier === undefined && !p95Breach && !errorBreach) return undefined;
 
+  // Exposed now: failure is observed to travel every hop to the start, or the start already waits
+  // longer than a promise on the path allows (waiting needs no assumption over synchronous calls).
+  // Only then may a tier-0 start be CRITICAL; a path resting on assumed hops is one step less.
+  const exposedNow = !label.assumed || p95Breach !== undefined;
   let severity = severityFromIntent([start.intent], 'CRITICAL');
-  if (label.assumed) severity = lowerSeverity(severity);
-  return { start, startTier, end: label.component, label, path: labelComponents(label), severity, endTier, p95Breach, errorBreach };
+  if (!exposedNow) severity = lowerSeverity(severity);
+  return { start, startTier, end: label.component, label, path: labelComponents(label), severity, exposedNow, endTier, p95Breach, errorBreach };
 }
 
 /**
@@ -144,40 +159,48 @@ function toFinding(c: Candidate, components: ReadonlyMap<string, ComponentNode>,
   const via = c.path.slice(1, -1);
   const traceIds = traceIdsOf([...edges].reverse(), maxTraceIds);
 
-  const reasons: string[] = [];
-  if (c.endTier !== undefined) {
-    reasons.push(components.get(c.end)?.intent.degradable
-      ? `Degradable work should not sit on a tier-${c.startTier} synchronous path`
-      : `A tier-${c.endTier} component should not sit on a tier-${c.startTier} synchronous path`);
-  }
-  if (c.p95Breach && last.p95Ms !== undefined) {
-    reasons.push(`${c.end}'s p95 on this call is ${ms(last.p95Ms)}, above the ${ms(c.p95Breach.value)} ${c.p95Breach.by} promises its callers (orrery.dev/max-p95-ms)`);
-  }
-  if (c.errorBreach) {
-    reasons.push(`${last.from}'s calls to ${c.end} fail ${percent(errorRate(last))} of the time (${last.errors} of ${last.calls}), above the ${percent(c.errorBreach.value)} error rate ${c.errorBreach.by} promises (orrery.dev/max-error-rate)`);
-  }
-  const advice = c.endTier !== undefined
-    ? `make the call asynchronous, add a fallback, or raise ${c.end}'s tier`
-    : `add a timeout and a fallback, make the call asynchronous, or bring ${c.end} within the promise`;
+  // Built when read: most findings of a large pass are counted beyond the cap, never shown.
+  const explain = (): string => {
+    const reasons: string[] = [];
+    if (c.endTier !== undefined) {
+      reasons.push(components.get(c.end)?.intent.degradable
+        ? `Degradable work should not sit on a tier-${c.startTier} synchronous path`
+        : `A tier-${c.endTier} component should not sit on a tier-${c.startTier} synchronous path`);
+    }
+    if (c.p95Breach && last.p95Ms !== undefined) {
+      reasons.push(`${c.end}'s p95 on this call is ${ms(last.p95Ms)}, above the ${ms(c.p95Breach.value)} ${c.p95Breach.by} promises its callers (orrery.dev/max-p95-ms)`);
+    }
+    if (c.errorBreach) {
+      reasons.push(`${last.from}'s calls to ${c.end} fail ${percent(errorRate(last))} of the time (${last.errors} of ${last.calls}), above the ${percent(c.errorBreach.value)} error rate ${c.errorBreach.by} promises (orrery.dev/max-error-rate)`);
+    }
+    const advice = c.endTier !== undefined
+      ? `make the call asynchronous, add a fallback, or raise ${c.end}'s tier`
+      : `add a timeout and a fallback, make the call asynchronous, or bring ${c.end} within the promise`;
 
-  const detail = [
-    `${name(c.start.name)} waits synchronously on ${name(c.end)}${via.length > 0 ? ` via ${via.join(' -> ')}` : ''}.`,
-    `${narrate(edges)}.`,
-    `${reasons.join('. ')}: ${advice}.`,
-  ].join(' ') + exampleTraces(traceIds);
+    return [
+      `${name(c.start.name)} waits synchronously on ${name(c.end)}${via.length > 0 ? ` via ${via.join(' -> ')}` : ''}.`,
+      `${narrate(edges)}.`,
+      `${reasons.join('. ')}: ${advice}.`,
+    ].join(' ') + exampleTraces(traceIds);
+  };
   return {
     id: findingId('CASCADING_RISK_PATH', [c.start.name, c.end]),
     kind: 'CASCADING_RISK_PATH',
     severity: c.severity,
     title: `${c.start.name} fails with ${c.end}: a synchronous path from a tier-${c.startTier} component`,
-    detail,
+    get detail() {
+      return explain();
+    },
     components: c.path,
     path: c.path,
     evidence: {
       traceIds,
       probability: c.label.probability,
       assumedHops: c.label.assumedHops,
-      hops: edges.map(hopSummary),
+      exposure: c.exposedNow ? 'now' : 'assumed',
+      get hops() {
+        return edges.map(hopSummary);
+      },
     },
   };
 }

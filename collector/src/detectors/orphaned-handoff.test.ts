@@ -10,9 +10,16 @@ describe('ORPHANED_HANDOFF', () => {
   it('raises a destination nobody has ever read once the first message is older than the timeout', () => {
     const findings = detect(snapshot({ components: queues, dependencies: [publish()] }));
     expect(findings).toHaveLength(1);
-    expect(findings[0]).toMatchObject({ kind: 'ORPHANED_HANDOFF', severity: 'HIGH', components: ['orders.audit', 'checkout'], path: ['checkout', 'orders.audit'], evidence: { traceIds: ['t-audit'], published: 500 } });
+    // The audit topic is declared tier 3: losing its messages is what the catalog says it may do.
+    expect(findings[0]).toMatchObject({ kind: 'ORPHANED_HANDOFF', severity: 'LOW', components: ['orders.audit', 'checkout'], path: ['checkout', 'orders.audit'], evidence: { traceIds: ['t-audit'], published: 500 } });
     expect(findings[0]?.detail).toContain('checkout (tier 0: must never go down) publishes to orders.audit (tier 3: may degrade) (500 messages), but no consumer has ever been seen reading it');
     expect(findings[0]?.detail).toContain('the handoff timeout is 5 minutes');
+  });
+
+  it('rates the loss by the destination\'s declared tier, else by its producers\' (at most HIGH)', () => {
+    const severityWith = (queue: ReturnType<typeof component>) => detect(snapshot({ components: [queues[0]!, queue], dependencies: [publish()] }))[0]?.severity;
+    expect(severityWith(component('orders.audit', { kind: 'QUEUE', tier: 0 }))).toBe('CRITICAL');
+    expect(severityWith(component('orders.audit', { kind: 'QUEUE' }))).toBe('HIGH');
   });
 
   it('raises a destination whose consumer stopped: the last message has waited past the timeout', () => {

@@ -6,6 +6,8 @@
 //     waited longer than the timeout; or
 //   - at least orphanMinUnconsumed messages, and orphanUnconsumedShare of those published, were
 //     never consumed (this catches a consumer that stopped while publishing goes on).
+// Severity follows the destination's declared tier (CRITICAL for tier 0: work is being lost now),
+// else the producers' with a HIGH ceiling.
 import type { GraphSnapshot, RaisedFinding } from '../model/graph-snapshot.ts';
 import { indexGraph } from '../graph/graph-index.ts';
 import { type Detector, type DetectorOptions, thresholds } from './detector.ts';
@@ -56,12 +58,19 @@ export function createOrphanedHandoffDetector(options: DetectorOptions = {}): De
         findings.push({
           id: findingId('ORPHANED_HANDOFF', [destination]),
           kind: 'ORPHANED_HANDOFF',
-          severity: severityFromIntent([queue?.intent, ...producers.map((p) => index.components.get(p)?.intent)], 'HIGH'),
+          // The work exposed is the destination's: its declared tier says what losing it costs (a
+          // tier-0 destination losing work now is CRITICAL, a tier-3 audit topic LOW); with no
+          // declared tier, the producers' (at most HIGH: nothing declares the handoff critical).
+          severity: queue?.intent.tier !== undefined
+            ? severityFromIntent([queue.intent], 'CRITICAL')
+            : severityFromIntent(producers.map((p) => index.components.get(p)?.intent), 'HIGH'),
           title: `Work handed off to ${destination} is not picked up`,
-          detail: `${producers.map((p) => describe(p, index.components.get(p))).join(', ')} ${producers.length === 1 ? 'publishes' : 'publish'} to ${describe(destination, queue)} ` +
+          get detail() {
+            return `${producers.map((p) => describe(p, index.components.get(p))).join(', ')} ${producers.length === 1 ? 'publishes' : 'publish'} to ${describe(destination, queue)} ` +
             `(${count(published)} messages), but ${reasons.join('; and ')}.` +
             `${consumers.length > 0 ? ` Consumers seen: ${consumers.join(', ')}.` : ''} Work handed off there may be silently lost: add or fix the consumer, or stop publishing.` +
-            exampleTraces(traceIds),
+            exampleTraces(traceIds);
+          },
           components: [destination, ...producers],
           path: producers.length === 1 ? [producers[0]!, destination] : undefined,
           evidence: { traceIds, published, unconsumed, producers, consumers, lastPublished: instant(lastPublishMs), ...(lastConsumeMs === undefined ? {} : { lastConsumed: instant(lastConsumeMs) }) },

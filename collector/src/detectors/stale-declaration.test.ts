@@ -100,3 +100,40 @@ describe('STALE_DECLARATION with the catalog matched to observed names', () => {
     expect(findings[0]?.detail).toContain(`(observed as ${db}, ${replica})`);
   });
 });
+
+describe('STALE_DECLARATION behind one removed component', () => {
+  const watched = (name: string, tier?: 0 | 1 | 2 | 3) => component(name, { tier, firstSeenMs: NOW_MS - 30 * DAY_MS });
+  // ledger stopped sending spans 20 days ago; three services still declare it.
+  const ledger = component('ledger', { tier: 1, lastSeenMs: NOW_MS - 20 * DAY_MS, firstSeenMs: NOW_MS - 60 * DAY_MS });
+  const estate = (declarers: string[]) => snapshot({
+    components: [...declarers.map((n, i) => watched(n, i === 0 ? 0 : 2)), ledger],
+    dependencies: declarers.map((n) => edge(n, 'ledger', { lastSeenMs: NOW_MS - 20 * DAY_MS })),
+    declared: declarers.map((n) => declared(n, 'ledger')),
+  });
+
+  it('is one finding for the removed target, naming every declarer', () => {
+    const findings = detect(estate(['billing', 'invoicing', 'reports']));
+    expect(findings).toHaveLength(1);
+    expect(findings[0]).toMatchObject({
+      title: 'ledger is gone but 3 components still declare it',
+      components: ['billing', 'ledger', 'invoicing', 'reports'],
+      evidence: { declarers: ['billing', 'invoicing', 'reports'], targetLastSeen: '2023-10-25 22:13 UTC' },
+    });
+    expect(findings[0]?.detail).toContain('ledger (tier 1: critical) was last seen 2023-10-25 22:13 UTC, nothing in 7 days since, yet 3 components still declare a dependency on it: billing (catalog-info.yaml), invoicing (catalog-info.yaml), reports (catalog-info.yaml).');
+  });
+
+  it('keeps its id as declarers come and go, down to one', () => {
+    const ids = [['billing', 'invoicing', 'reports'], ['billing', 'reports'], ['reports']].map((d) => detect(estate(d)).map((f) => f.id));
+    expect(ids[1]).toEqual(ids[0]);
+    expect(ids[2]).toEqual(ids[0]);
+  });
+
+  it('keeps a stale declaration of a target still in use by others on its own', () => {
+    const findings = detect(snapshot({
+      components: [watched('billing'), watched('invoicing'), component('ledger', { tier: 1 })],
+      dependencies: [edge('invoicing', 'ledger')],
+      declared: [declared('billing', 'ledger'), declared('invoicing', 'ledger')],
+    }));
+    expect(findings.map((f) => f.title)).toEqual(['billing declares ledger, unobserved for 7 days']);
+  });
+});

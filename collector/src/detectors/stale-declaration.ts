@@ -7,8 +7,11 @@
 // A declaration is judged as the catalog writes it: when an entity is seen as several observed
 // components (DeclaredDependency.declaredAs: replicas, two namespaces), using any of them keeps it
 // fresh. The finding names every component it concerns, a target only the catalog knows included,
-// and says when that target itself was last seen.
-import type { ComponentNode, DependencyEdge, GraphSnapshot, RaisedFinding } from '../model/graph-snapshot.ts';
+// and says when that target itself was last seen. When the target itself is gone (nobody has
+// used it for the window, or only the catalog knows it), its stale declarations are one finding
+// per target, whatever the number of declarers (id from the target alone, so it stays the same as
+// declarers come and go). Severity: LOW for a tier-0 component touched, down the tier ladder.
+import type { ComponentNode, GraphSnapshot, RaisedFinding } from '../model/graph-snapshot.ts';
 import { indexGraph } from '../graph/graph-index.ts';
 import { type Detector, type DetectorOptions, thresholds } from './detector.ts';
 import { describe, duration, instant } from './explain.ts';
@@ -23,6 +26,38 @@ interface Declaration {
   /** The observed names each end stands for. */
   froms: string[];
   tos: string[];
+}
+
+interface GoneTarget {
+  target: Pick<ComponentNode, 'intent'> | undefined;
+  targetLastSeenMs: number | undefined;
+  /** One per declaration, as it would be raised alone. */
+  findings: RaisedFinding[];
+  declarers: ComponentNode[];
+}
+
+/** The stale declarations of one gone target, as one finding (same id as when it has one declarer). */
+function goneTarget(name: string, group: GoneTarget, window: string): RaisedFinding {
+  const declarations = group.findings.map((f) => `${f.components[0]} (${f.evidence.source})`);
+  const since = group.targetLastSeenMs === undefined ? 'has never been seen in traces: only the catalog knows it' : `was last seen ${instant(group.targetLastSeenMs)}, nothing in ${window} since`;
+  const components = [...new Set(group.findings.flatMap((f) => f.components))];
+  return {
+    id: findingId('STALE_DECLARATION', [name]),
+    kind: 'STALE_DECLARATION',
+    severity: severityFromIntent([group.target?.intent, ...group.declarers.map((c) => c.intent)], 'LOW'),
+    title: `${name} is gone but ${group.findings.length} components still declare it`,
+    detail: `${describe(name, group.target)} ${since}, yet ${group.findings.length} components still declare a dependency on it: ${declarations.join(', ')}. ` +
+      `One removal (or rename) explains all of them: remove it from their spec.dependsOn (and retire its entity) so the map stays true, or, if it is a rarely used path, exercise it with a test.`,
+    components,
+    path: undefined,
+    evidence: {
+      traceIds: [],
+      declarers: group.findings.map((f) => f.components[0]!),
+      sources: [...new Set(group.findings.map((f) => String(f.evidence.source)))],
+      targetLastSeen: group.targetLastSeenMs === undefined ? 'never' : instant(group.targetLastSeenMs),
+      staleAfterMs: Number(group.findings[0]!.evidence.staleAfterMs),
+    },
+  };
 }
 
 const addOnce = (list: string[], name: string) => {
@@ -47,20 +82,31 @@ export function createStaleDeclarationDetector(options: DetectorOptions = {}): D
       }
 
       const findings: RaisedFinding[] = [];
+      // Declarations of a target nobody has used for the window: one finding per target, since
+      // one removal (or one rename) explains all of them.
+      const gone = new Map<string, GoneTarget>();
       const window = duration(t.staleAfterMs);
       for (const d of declarations.values()) {
-        const declarers = d.froms.map((n) => index.components.get(n)).filter((c): c is ComponentNode => c !== undefined && !c.virtual);
+        // Plain loops: this runs once per declaration, tens of thousands of times on a large estate.
+        const declarers: ComponentNode[] = [];
+        for (const n of d.froms) {
+          const c = index.components.get(n);
+          if (c !== undefined && !c.virtual) declarers.push(c);
+        }
         const declarer = declarers[0];
         if (!declarer) continue;
-        const observed: DependencyEdge[] = declarers.flatMap((from) => [
-          ...index.outgoing(from.name).filter((e) => d.tos.includes(e.to)),
-          ...index.incoming(from.name).filter((e) => e.kind === 'CONSUME' && d.tos.includes(e.from)),
-        ]);
-        const lastSeenMs = observed.length > 0 ? Math.max(...observed.map((e) => e.lastSeenMs)) : undefined;
-        const watchedSinceMs = Math.min(...declarers.map((c) => c.firstSeenMs));
+        let lastSeenMs: number | undefined;
+        let watchedSinceMs = Number.POSITIVE_INFINITY;
+        let declarersSeenMs = Number.NEGATIVE_INFINITY;
+        for (const from of declarers) {
+          for (const e of index.outgoing(from.name)) if (d.tos.includes(e.to) && (lastSeenMs === undefined || e.lastSeenMs > lastSeenMs)) lastSeenMs = e.lastSeenMs;
+          for (const e of index.incoming(from.name)) if (e.kind === 'CONSUME' && d.tos.includes(e.from) && (lastSeenMs === undefined || e.lastSeenMs > lastSeenMs)) lastSeenMs = e.lastSeenMs;
+          watchedSinceMs = Math.min(watchedSinceMs, from.firstSeenMs);
+          declarersSeenMs = Math.max(declarersSeenMs, from.lastSeenMs);
+        }
         // Staleness is judged against how far the declarer's own traffic has been ingested: a
         // declaration whose traffic is still in a backlog being written is not stale yet.
-        const judgedAt = Math.min(snapshot.nowMs, snapshot.caughtUpToMs ?? snapshot.nowMs, Math.max(...declarers.map((c) => c.lastSeenMs)));
+        const judgedAt = Math.min(snapshot.nowMs, snapshot.caughtUpToMs ?? snapshot.nowMs, declarersSeenMs);
         if (judgedAt - (lastSeenMs ?? watchedSinceMs) <= t.staleAfterMs) continue;
 
         const targets = d.tos.map((n) => index.components.get(n)).filter((c): c is ComponentNode => c !== undefined);
@@ -75,13 +121,16 @@ export function createStaleDeclarationDetector(options: DetectorOptions = {}): D
           : `${d.to} itself was last seen ${duration(snapshot.nowMs - targetLastSeenMs)} ago (${instant(targetLastSeenMs)})` +
             (snapshot.nowMs - targetLastSeenMs <= t.staleAfterMs ? `, so it is still in use, only not by ${d.from}.` : '.');
         const components = [...d.froms, ...d.tos.filter((n) => !d.froms.includes(n))];
-        findings.push({
-          id: findingId('STALE_DECLARATION', [d.from, d.to]),
+        const targetGone = targetLastSeenMs === undefined || snapshot.nowMs - targetLastSeenMs > t.staleAfterMs;
+        const finding: RaisedFinding = {
+          id: findingId('STALE_DECLARATION', targetGone ? [d.to] : [d.from, d.to]),
           kind: 'STALE_DECLARATION',
           severity: severityFromIntent([declarer.intent, target?.intent], 'LOW'),
           title: `${d.from} declares ${d.to}, unobserved for ${window}`,
-          detail: `${describe(d.from, declarer)} declares a dependency on ${describe(d.to, target)}${observedAs} in ${d.source}, but the dependency ${when}: nothing in ${window} of traffic. ` +
-            `${targetWhen} Either it is gone (remove it from spec.dependsOn so the map stays true) or it is a rarely used path (a fallback, a yearly job) worth a test that exercises it.`,
+          get detail() {
+            return `${describe(d.from, declarer)} declares a dependency on ${describe(d.to, target)}${observedAs} in ${d.source}, but the dependency ${when}: nothing in ${window} of traffic. ` +
+            `${targetWhen} Either it is gone (remove it from spec.dependsOn so the map stays true) or it is a rarely used path (a fallback, a yearly job) worth a test that exercises it.`;
+          },
           components,
           path: d.froms.length === 1 && d.tos.length === 1 ? [d.froms[0]!, d.tos[0]!] : undefined,
           evidence: {
@@ -92,8 +141,16 @@ export function createStaleDeclarationDetector(options: DetectorOptions = {}): D
             ...(observedAs ? { observedAs: d.tos } : {}),
             staleAfterMs: t.staleAfterMs,
           },
-        });
+        };
+        if (!targetGone) {
+          findings.push(finding);
+          continue;
+        }
+        const group = gone.get(d.to) ?? gone.set(d.to, { target, targetLastSeenMs, findings: [], declarers: [] }).get(d.to)!;
+        group.findings.push(finding);
+        group.declarers.push(declarer);
       }
+      for (const [name, group] of gone) findings.push(group.findings.length === 1 ? group.findings[0]! : goneTarget(name, group, window));
       return findings;
     },
   };

@@ -19,6 +19,15 @@ describe('SYNC_AI_ON_CRITICAL_PATH', () => {
     expect(findings[0]?.detail).toContain("whose p95 is 6,400 ms (p99 7,900 ms) over 480 calls; the limit is 2,000 ms");
   });
 
+  it('rates it CRITICAL when a waiting tier-0 promises a p95 the AI call alone exceeds (exposed now)', () => {
+    const build = (maxP95Ms: number) => detect(snapshot({
+      components: [component('checkout', { tier: 0, maxP95Ms }), openai],
+      dependencies: [edge('checkout', 'openai', { p95Ms: 6400 })],
+    }))[0]?.severity;
+    expect(build(2500)).toBe('CRITICAL');
+    expect(build(8000)).toBe('HIGH');
+  });
+
   it('rates a tier-1 caller MEDIUM', () => {
     const [finding] = detect(snapshot({ components: [component('support', { tier: 1 }), openai], dependencies: [edge('support', 'openai', { p95Ms: 2000 })] }));
     expect(finding?.severity).toBe('MEDIUM');

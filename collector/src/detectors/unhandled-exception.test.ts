@@ -17,6 +17,15 @@ describe('UNHANDLED_EXCEPTION', () => {
     expect(findings[0]?.detail).toContain('12 times, in 6% of the workflow\'s 200 runs');
   });
 
+  it('rates it CRITICAL when these errors alone exceed the error rate the tier-0 entry promises', () => {
+    const severityAt = (maxErrorRate: number) => detect(snapshot({
+      components: [component('storefront', { tier: 0, maxErrorRate }), ...components.slice(1)],
+      workflows: [workflow('storefront', { runs: 200, unhandledErrors: [{ path: ['storefront', 'checkout', 'payments'], count: 12, exemplarTraceIds: [] }] })],
+    }))[0]?.severity;
+    expect(severityAt(0.01)).toBe('CRITICAL');
+    expect(severityAt(0.1)).toBe('HIGH');
+  });
+
   it('raises each path separately, with stable ids', () => {
     const w = workflow('storefront', { unhandledErrors: [{ path: ['storefront', 'checkout'], count: 3, exemplarTraceIds: [] }, { path: ['storefront', 'payments'], count: 4, exemplarTraceIds: [] }] });
     const findings = detect(snapshot({ components, workflows: [w] }));

@@ -26,9 +26,11 @@ export function createChattyCouplingDetector(options: DetectorOptions = {}): Det
           kind: 'CHATTY_COUPLING',
           severity: severityFromIntent([from?.intent, to?.intent], 'MEDIUM'),
           title: `${e.from} calls ${e.to} ${perTrace} times per request`,
-          detail: `${describe(e.from, from)} ${e.kind === 'DATABASE' ? 'queries' : 'calls'} ${describe(e.to, to)} ${perTrace} times per trace on average ` +
+          get detail() {
+            return `${describe(e.from, from)} ${e.kind === 'DATABASE' ? 'queries' : 'calls'} ${describe(e.to, to)} ${perTrace} times per trace on average ` +
             `(${count(e.calls)} calls in all; the threshold is ${t.chattyCallsPerTrace}).${waiting} Batch the calls, cache, or move the loop to the callee.` +
-            exampleTraces(traceIds),
+            exampleTraces(traceIds);
+          },
           components: [e.from, e.to],
           path: [e.from, e.to],
           evidence: { traceIds, callsPerTrace: e.callsPerTrace, calls: e.calls },

@@ -28,10 +28,12 @@ export function createCycleDetector(options: DetectorOptions = {}): Detector {
           kind: 'CYCLE',
           severity: severityFromIntent(members.map((m) => index.components.get(m)?.intent), 'HIGH'),
           title: `Synchronous cycle: ${path.join(' -> ')}`,
-          detail: `${members.map((m) => describe(m, index.components.get(m))).join(', ')} call each other synchronously in a loop: ` +
+          get detail() {
+            return `${members.map((m) => describe(m, index.components.get(m))).join(', ')} call each other synchronously in a loop: ` +
             `${loop.map((e) => `${e.from} -> ${e.to} (${count(e.calls)} calls)`).join(', ')}. A slow or failing member holds up every other one, ` +
             `they cannot be deployed or scaled independently, and a request can wait on itself. Break the loop with an asynchronous handoff or by moving the shared logic.` +
-            exampleTraces(traceIds),
+            exampleTraces(traceIds);
+          },
           components: members,
           path,
           evidence: { traceIds, calls: loop.map((e) => `${e.from} -> ${e.to}: ${e.calls}`) },

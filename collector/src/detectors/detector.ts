@@ -75,6 +75,11 @@ export const DEFAULT_THRESHOLDS = {
   // --- all ---
   /** Example trace ids quoted per finding. */
   maxTraceIds: 5,
+  /**
+   * ORRERY_MAX_FINDINGS: findings raised per pass at most, worst first; the rest are counted in
+   * one summary finding per kind (flood-control.ts). 100 reads as a list; Infinity turns it off.
+   */
+  maxFindingsPerPass: 100,
 };
 
 export type Thresholds = { [K in keyof typeof DEFAULT_THRESHOLDS]: number };

@@ -29,10 +29,12 @@ export function createExceptionHeavyWorkflowDetector(options: DetectorOptions = 
           kind: 'EXCEPTION_HEAVY_WORKFLOW',
           severity: severityFromIntent([entry?.intent], 'MEDIUM'),
           title: `${percent(share)} of ${w.entry} ${w.operation} runs are exceptions`,
-          detail: `Of ${count(w.runs)} runs of ${describe(w.entry, entry)} ${w.operation}, ${count(w.manualRuns)} (${percent(w.manualRuns / w.runs)}) fell to manual handling` +
+          get detail() {
+            return `Of ${count(w.runs)} runs of ${describe(w.entry, entry)} ${w.operation}, ${count(w.manualRuns)} (${percent(w.manualRuns / w.runs)}) fell to manual handling` +
             `${humans.length > 0 ? ` (${humans.join(', ')})` : ''} and ${count(w.failedRuns)} (${percent(w.failedRuns / w.runs)}) ended in error: ${percent(share)} exceptions, ` +
             `above the ${percent(t.exceptionShare)} a workflow should need. Find what sends runs off the happy path and automate or fix the commonest cause.` +
-            exampleTraces(traceIds),
+            exampleTraces(traceIds);
+          },
           components: [w.entry, ...humans],
           path: undefined,
           evidence: { traceIds, runs: w.runs, manualRuns: w.manualRuns, failedRuns: w.failedRuns, operation: w.operation },

@@ -1,6 +1,6 @@
 // Shared wording for explanations: components named with their declared intent, numbers with
 // their units, example traces.
-import type { ComponentNode, DependencyEdge, Tier } from '../model/graph-snapshot.ts';
+import type { ComponentNode, DependencyEdge, FindingKind, Tier } from '../model/graph-snapshot.ts';
 
 const TIER_MEANING: Record<Tier, string> = { 0: 'must never go down', 1: 'critical', 2: 'important', 3: 'may degrade' };
 
@@ -64,3 +64,13 @@ export function duration(valueMs: number): string {
 
 /** An epoch-ms instant as an ISO date-time to the minute (UTC). */
 export const instant = (epochMs: number): string => `${new Date(epochMs).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+
+const KIND_NAMES: Record<FindingKind, string> = {
+  CYCLE: 'cycle', CHATTY_COUPLING: 'chatty coupling', SHARED_DATASTORE: 'shared datastore', HIGH_COUPLING: 'high coupling',
+  ORPHANED_HANDOFF: 'orphaned handoff', UNHANDLED_EXCEPTION: 'unhandled exception', EXCEPTION_HEAVY_WORKFLOW: 'exception-heavy workflow',
+  UNDOCUMENTED_DEPENDENCY: 'undocumented dependency', STALE_DECLARATION: 'stale declaration', UNCATALOGUED_SERVICE: 'uncatalogued service',
+  CASCADING_RISK_PATH: 'cascading-risk path', SINGLE_POINT_OF_FAILURE: 'single point of failure', SYNC_AI_ON_CRITICAL_PATH: 'synchronous AI call on a critical path',
+};
+
+/** A finding kind in words: `single point of failure`. */
+export const describeKind = (kind: FindingKind): string => KIND_NAMES[kind];

@@ -44,9 +44,11 @@ export function createHighCouplingDetector(options: DetectorOptions = {}): Detec
           kind: 'HIGH_COUPLING',
           severity: severityFromIntent([component?.intent], 'MEDIUM'),
           title: `${name} is coupled to ${total} components`,
-          detail: `${describe(name, component)} is depended on by ${fanIn} and depends on ${fanOut} distinct components (${total} in all), ` +
+          get detail() {
+            return `${describe(name, component)} is depended on by ${fanIn} and depends on ${fanOut} distinct components (${total} in all), ` +
             `against an estate median of ${norm} (median absolute deviation ${mad}; the limit is ${Math.max(limit, t.couplingMinDegree - 1)}). ` +
-            `Changes to it ripple widely and its failures reach many: split its responsibilities or put a stable interface in front of it.`,
+            `Changes to it ripple widely and its failures reach many: split its responsibilities or put a stable interface in front of it.`;
+          },
           components: [name],
           path: undefined,
           evidence: { traceIds: [], fanIn, fanOut, median: norm, mad },

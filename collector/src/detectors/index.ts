@@ -4,6 +4,10 @@ import { createCascadingRiskPathDetector } from './cascading-risk-path.ts';
 import { createChattyCouplingDetector } from './chatty-coupling.ts';
 import { createCycleDetector } from './cycle.ts';
 import type { Detector, DetectorOptions } from './detector.ts';
+import { thresholds } from './detector.ts';
+import { capFindings, rankFindings } from './flood-control.ts';
+import { impactOver } from './impact.ts';
+import { groupByRootCause } from './root-cause.ts';
 import { createExceptionHeavyWorkflowDetector } from './exception-heavy-workflow.ts';
 import { createHighCouplingDetector } from './high-coupling.ts';
 import { createOrphanedHandoffDetector } from './orphaned-handoff.ts';
@@ -18,6 +22,9 @@ import { createUnhandledExceptionDetector } from './unhandled-exception.ts';
 export { DEFAULT_THRESHOLDS, type Detector, type DetectorOptions, type Thresholds } from './detector.ts';
 export { severityFromIntent } from './severity.ts';
 export { findingId } from './finding-id.ts';
+export { groupByRootCause } from './root-cause.ts';
+export { capFindings, rankFindings } from './flood-control.ts';
+export { impactOver } from './impact.ts';
 
 export function createDetectors(options: DetectorOptions = {}): Detector[] {
   return [
@@ -38,10 +45,27 @@ export function createDetectors(options: DetectorOptions = {}): Detector[] {
 }
 
 /**
- * All findings of one pass. A detector that throws is reported to `onError` and the others still
- * run; without `onError` the error is thrown (a bug, to be seen in tests).
+ * The findings of one pass, as they are raised: every detector's, grouped by root cause
+ * (root-cause.ts), worst first by severity then impact, at most `maxFindingsPerPass` of them plus
+ * one summary per kind beyond the cap (flood-control.ts). `options.maxFindingsPerPass: Infinity`
+ * lists everything (a CI gate comparing against a baseline wants every finding).
+ *
+ * A detector that throws is reported to `onError` and the others still run; without `onError`
+ * the error is thrown (a bug, to be seen in tests).
  */
 export function runDetectors(
+  snapshot: GraphSnapshot,
+  detectors: readonly Detector[] = createDetectors(),
+  onError?: (detector: Detector, error: unknown) => void,
+  options: Pick<DetectorOptions, 'maxFindingsPerPass'> = {},
+): RaisedFinding[] {
+  const impact = impactOver(snapshot);
+  const { heads } = groupByRootCause(rawFindings(snapshot, detectors, onError));
+  return capFindings(rankFindings(heads, impact), thresholds(options).maxFindingsPerPass);
+}
+
+/** Every detector's findings, before grouping, ranking and the cap. */
+export function rawFindings(
   snapshot: GraphSnapshot,
   detectors: readonly Detector[] = createDetectors(),
   onError?: (detector: Detector, error: unknown) => void,

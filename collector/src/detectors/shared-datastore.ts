@@ -25,10 +25,12 @@ export function createSharedDatastoreDetector(options: DetectorOptions = {}): De
           kind: 'SHARED_DATASTORE',
           severity: severityFromIntent([db.intent, ...users.map((u) => index.components.get(u)?.intent)], 'MEDIUM'),
           title: `${users.length} services share ${db.name}`,
-          detail: `${users.map((u) => describe(u, index.components.get(u))).join(', ')} all use ${describe(db.name, db)} directly ` +
+          get detail() {
+            return `${users.map((u) => describe(u, index.components.get(u))).join(', ')} all use ${describe(db.name, db)} directly ` +
             `(${users.map((u) => `${u}: ${count(edges.filter((e) => e.from === u).reduce((s, e) => s + e.calls, 0))} queries`).join(', ')}). ` +
             `A schema change, a lock or a load spike from one reaches the others unseen. Give the data one owner and let the others go through its API or events.` +
-            exampleTraces(traceIds),
+            exampleTraces(traceIds);
+          },
           components: [db.name, ...users],
           path: undefined,
           evidence: { traceIds, services: users },

@@ -41,7 +41,9 @@ export function createUncataloguedServiceDetector(options: DetectorOptions = {})
           kind: 'UNCATALOGUED_SERVICE',
           severity: severityFromIntent([c.intent, ...callers.map((n) => index.components.get(n)?.intent)], 'MEDIUM'),
           title: `${c.name} is not in the catalog`,
-          detail: parts.join(' ') + exampleTraces(traceIds),
+          get detail() {
+            return parts.join(' ') + exampleTraces(traceIds);
+          },
           components: [c.name],
           path: undefined,
           evidence: { traceIds, callers, callees, firstSeen: instant(c.firstSeenMs), lastSeen: instant(c.lastSeenMs) },

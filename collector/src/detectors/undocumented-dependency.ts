@@ -50,9 +50,11 @@ export function createUndocumentedDependencyDetector(options: DetectorOptions = 
           kind: 'UNDOCUMENTED_DEPENDENCY',
           severity: severityFromIntent([a?.intent, b?.intent], 'MEDIUM'),
           title: `${dependent} depends on ${dependency}, undeclared`,
-          detail: `${describe(dependent, a)} ${how} ${describe(dependency, b)}: ${count(calls)} ${calls === 1 ? 'interaction' : 'interactions'} observed since ${instant(firstSeen)}, ` +
+          get detail() {
+            return `${describe(dependent, a)} ${how} ${describe(dependency, b)}: ${count(calls)} ${calls === 1 ? 'interaction' : 'interactions'} observed since ${instant(firstSeen)}, ` +
             `but ${dependent}'s catalog entry does not declare it. Add ${dependency} to ${dependent}'s spec.dependsOn (or consumesApis) so the map, ` +
-            `ownership and change reviews know about it.${exampleTraces(traceIds)}`,
+            `ownership and change reviews know about it.${exampleTraces(traceIds)}`;
+          },
           components: [dependent, dependency],
           path: [dependent, dependency],
           evidence: { traceIds, calls, kinds: edges.map((e) => e.kind), firstSeen: instant(firstSeen) },

@@ -125,7 +125,12 @@ export function buildEstate(input: DocInput, only: string | undefined): Estate {
 
   const inScope = (system: string) => only === undefined || system === only;
   const workflows = [...input.workflows].sort((a, b) => b.runs - a.runs || a.entry.localeCompare(b.entry) || a.operation.localeCompare(b.operation));
-  const displayName = (name: string) => (components.get(name)?.kind === 'DATABASE' ? databaseDisplayName(name) : name);
+  // `orders @ pg-main` for a database with a host; an embedded one (`sqlite:///inventory`) keeps its name.
+  const displayName = (name: string) => {
+    if (components.get(name)?.kind !== 'DATABASE') return name;
+    const short = databaseDisplayName(name);
+    return /@\s*$|^\s*$/.test(short) ? name : short;
+  };
 
   return {
     input, components, systemOf, systems, outgoing, incoming, workflows, shapeOf, entityOf, descriptionOf, findingsAbout, liveFindings: live, displayName,

@@ -11,6 +11,7 @@ import type { ReadModel } from '../timeline/read-model.ts';
 import type { ResolvedWindow } from '../timeline/time-window.ts';
 import type { CatalogEntityText } from './catalog-text.ts';
 import type { DocComponent, DocDependency, DocFinding, DocInput } from './doc-input.ts';
+import { duration } from './markdown.ts';
 
 export const DAY_MS = 86_400_000;
 
@@ -40,7 +41,13 @@ export function docInputFromReadModel(model: ReadModel, sources: DocSources): Do
       firstSeenMs: c.firstSeenMs, lastSeenMs: c.lastSeenMs, namespace: c.namespace, versions: c.versions, entryPoint: c.entryPoint,
     });
   }
-  const deps: DocDependency[] = dependencies.map((d) => ({ ...d, callsPerMinute: window.all ? undefined : d.callsPerMinute }));
+  // Rates over the part of the window each dependency was seen in: an estate watched for ten
+  // minutes has no day of traffic to average over.
+  const observedMinutes = (firstMs: number, lastMs: number) => Math.max(1, (Math.min(window.toMs, lastMs) - Math.max(window.fromMs, firstMs)) / 60_000);
+  const deps: DocDependency[] = dependencies.map((d) => ({ ...d, callsPerMinute: window.all ? undefined : d.calls / observedMinutes(d.firstSeenMs, d.lastSeenMs) }));
+  let firstSeenMs = Infinity;
+  for (const c of observed) if (!c.virtual && c.firstSeenMs > 0) firstSeenMs = Math.min(firstSeenMs, c.firstSeenMs);
+  const fromMs = Math.max(window.fromMs, Number.isFinite(firstSeenMs) ? firstSeenMs : window.fromMs);
   // With a catalog the join is made here (documented flags, owner, system, intent); without one
   // the model's own catalog view (the last detector pass's, or what Neo4j kept) stands.
   const joined = sources.catalog ? applyCatalog(observed, deps, sources.catalog) : undefined;
@@ -51,7 +58,9 @@ export function docInputFromReadModel(model: ReadModel, sources: DocSources): Do
     generatedAtMs: sources.nowMs,
     window: window.all
       ? { label: 'all retained traffic (nothing in the last day)', fromMs: undefined, toMs: sources.nowMs, minutes: undefined }
-      : { label: 'the last 24 hours', fromMs: window.fromMs, toMs: window.toMs, minutes: DAY_MS / 60_000 },
+      : fromMs > window.fromMs
+        ? { label: `the ${duration(window.toMs - fromMs)} since traffic was first seen`, fromMs, toMs: window.toMs, minutes: Math.max(1, (window.toMs - fromMs) / 60_000) }
+        : { label: 'the last 24 hours', fromMs: window.fromMs, toMs: window.toMs, minutes: DAY_MS / 60_000 },
     components,
     dependencies: joined ? (joined.dependencies as DocDependency[]) : deps,
     declared: joined?.declared ?? [],

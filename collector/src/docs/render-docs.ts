@@ -511,7 +511,10 @@ class Renderer {
       }
       out.push('');
     }
-    if (w.failedRuns > unhandledRuns) out.push(`${plural(w.failedRuns - unhandledRuns, 'failed run')} failed in ${md(w.entry)} itself, or with the error handled and another raised.`, '');
+    if (w.failedRuns > unhandledRuns) {
+      const n = w.failedRuns - unhandledRuns;
+      out.push(`${plural(n, 'run')} ended in error with no dependency's error reaching ${md(w.entry)} unhandled: ${n === 1 ? 'the failure was' : 'those failures were'} ${md(w.entry)}'s own, or an error was handled on the way and another raised.`, '');
+    }
     if (w.manualRuns > 0) out.push(`${plural(w.manualRuns, 'run')} (${percent(w.manualRuns / Math.max(1, w.runs))}) went to a person: a human step took over.`, '');
     // Errors met on the way that the run survived: handled.
     const handled = shape && !shape.failed ? shape.steps.filter((s) => s.error) : [];

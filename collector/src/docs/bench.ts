@@ -71,6 +71,11 @@ export function benchmarkDocs(runs = 3): DocsBenchmark {
   };
 }
 
+/** The line `npm run bench` prints. */
+export function docsBenchLine(result: DocsBenchmark = benchmarkDocs()): string {
+  return `docs: the onboarding tree (${result.pages.toLocaleString('en')} pages, ${(result.bytes / 1e6).toFixed(1)} MB of Markdown) for ${result.components.toLocaleString('en')} components and ${result.dependencies.toLocaleString('en')} dependencies: median ${(result.medianMs / 1000).toFixed(1)} s (runs ${result.runsMs.map((ms) => (ms / 1000).toFixed(1)).join(', ')} s; target under 10 s)`;
+}
+
 if ((import.meta as { main?: boolean }).main) {
   console.log(JSON.stringify(benchmarkDocs(), null, 2));
 }

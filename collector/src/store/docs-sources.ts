@@ -2,6 +2,7 @@
 // the findings that are not resolved (in the words the detectors stored), each workflow's
 // representative run (workflow-shape-store.ts), and the catalog (parsed for matching, and read
 // for descriptions). `npm run docs` and GraphQL's onboardingDoc both read through here.
+import { isAbsolute, relative } from 'node:path';
 import type { Driver } from 'neo4j-driver';
 import { readCatalogFiles } from '../catalog/read-catalog-files.ts';
 import { parseCatalog } from '../catalog/parse-catalog.ts';
@@ -54,9 +55,14 @@ export async function readDocSources(options: ReadDocSourcesOptions): Promise<Do
     createWorkflowShapeStore(options.driver, options.database).read(),
     options.catalogPath ? readCatalogFiles(options.catalogPath) : Promise.resolve(undefined),
   ]);
+  // Files are named as a reader of the repository would open them: relative to where this runs.
+  const named = files?.files.map((f) => {
+    const rel = relative(process.cwd(), f.path);
+    return { ...f, path: rel.startsWith('..') || isAbsolute(rel) ? f.path : rel };
+  });
   return {
     nowMs: options.nowMs, findings, shapes, mapUrl: options.mapUrl, title: options.title,
-    catalog: files ? parseCatalog(files.files) : undefined,
-    catalogText: files ? readCatalogText(files.files) : [],
+    catalog: named ? parseCatalog(named) : undefined,
+    catalogText: named ? readCatalogText(named) : [],
   };
 }

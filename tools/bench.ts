@@ -11,7 +11,10 @@
 //  5. Time (tools/bench-time.ts): write cost per flush and storage per bucket at 20,000
 //     dependencies, a windowed full-map query and a graphDiff of two hours at 5,000 components,
 //     all through the real platform over HTTP.
-// Options: --quick (shorter runs), --seconds N (length of the memory run), --detectors-only, --time-only.
+//  6. End to end (tools/bench-e2e.ts, `--e2e` only): issue 12's workload over HTTP, platform and Neo4j
+//     pinned to one core, spans per CPU-second of each, side by side with the Go OTel Collector.
+// Options: --quick (shorter runs), --seconds N (length of the memory run), --detectors-only, --time-only,
+// --e2e [--no-peer] [--format protobuf|json].
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,6 +28,7 @@ import { createOtlpGrpcSender } from '../collector/src/testing/otlp-grpc-sender.
 import { generateEstateTraffic } from '../collector/src/testing/estate-traffic.ts';
 import { benchmarkDetectors } from '../collector/src/detectors/bench.ts';
 import { benchmarkTime } from './bench-time.ts';
+import { benchmarkEndToEnd } from './bench-e2e.ts';
 import { percentile, spawnPlatform } from './bench-platform.ts';
 import { startEmbeddedNeo4j } from '../neo4j-embedded/neo4j.ts';
 import { freePort } from '../test/src/support/free-port.ts';
@@ -69,6 +73,11 @@ async function main(): Promise<void> {
     report.push(text);
   };
 
+  if (args.includes('--e2e')) {
+    const format = args.includes('--format') ? args[args.indexOf('--format') + 1] : undefined;
+    await benchmarkEndToEnd({ quick, peer: !args.includes('--no-peer'), formats: format === 'protobuf' || format === 'json' ? [format] : undefined, line });
+    return;
+  }
   if (args.includes('--time-only')) {
     await benchmarkTime({ quick, line });
     return;

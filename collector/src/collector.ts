@@ -169,8 +169,11 @@ export function createCollector(options: CollectorOptions) {
       flushLoop.start();
       void detection.run(true); // findings from what is already in the graph, before new traffic
       // Passes follow flushes, and with no traffic nothing is flushed; yet a finding whose cause
-      // went quiet must still resolve (and its alerts with it): so passes run on a timer too.
-      detectTimer = setInterval(() => void detection.run(), Math.max(1000, config.detectEveryMs));
+      // went quiet must still resolve (and its alerts with it): so passes run on a timer too
+      // (not while Neo4j is failing writes: the pass would fail the same way, and say so every time).
+      detectTimer = setInterval(() => {
+        if (!flushLoop.stats().degraded) void detection.run();
+      }, Math.max(1000, config.detectEveryMs));
       detectTimer.unref();
       alerter?.start();
       const grpcPort = await grpcReceiver.listen(config.host, config.otlpGrpcPort);

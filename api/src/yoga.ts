@@ -16,6 +16,7 @@ import { tiersFor } from '@orrery/collector/timeline/tiers.ts';
 import { TimeWindowError, type ResolvedWindow, type TimeWindowInput } from '@orrery/collector/timeline/time-window.ts';
 import { createFindingReader, createGraphReader, dependencyRow, type ComponentRow, type DependencyRow, type FindingFilter, type FindingRow } from './graph/read-graph.ts';
 import { componentRow, graphDiffRow, resolvedWindowRow, stepOf, windowOf, type WindowedComponentRow, type WindowedDependencyRow } from './graph/windowed-graph.ts';
+import { resiliencePlanRows, whatIfRow } from './what-if.ts';
 import { createOnboardingDocs, type OnboardingDocArgs } from './onboarding-doc.ts';
 
 const typeDefs = readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8');
@@ -189,6 +190,14 @@ export function createOrreryYoga(options: OrreryYogaOptions) {
         workflows: async (_: unknown, args: WindowArgs, ctx: RequestContext) => {
           const { model, window } = await windowFor(ctx, args);
           return model.workflows(window);
+        },
+        whatIf: async (_: unknown, args: WindowArgs & { fail: string[]; slow?: Array<{ name: string; latencyMs: number }> | null }, ctx: RequestContext) => {
+          const { model, window } = await windowFor(ctx, args);
+          return whatIfRow(model, window, args.fail, args.slow ?? []);
+        },
+        resiliencePlan: async (_: unknown, args: WindowArgs & { limit?: number | null }, ctx: RequestContext) => {
+          const { model, window } = await windowFor(ctx, args);
+          return resiliencePlanRows(model, window, args.limit ?? 20);
         },
         collectorStatus: () => options.collectorStatus?.() ?? null,
         onboardingDoc: async (_: unknown, args: OnboardingDocArgs, ctx: RequestContext) => onboardingDocs.resolve(await ctx.model(), ctx.nowMs, args),

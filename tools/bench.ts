@@ -13,7 +13,7 @@
 //     all through the real platform over HTTP.
 //  6. End to end (tools/bench-e2e.ts, `--e2e` only): issue 12's workload over HTTP, platform and Neo4j
 //     pinned to one core, spans per CPU-second of each, side by side with the Go OTel Collector.
-// Options: --quick (shorter runs), --seconds N (length of the memory run), --detectors-only, --time-only,
+// Options: --quick (shorter runs), --seconds N (length of the memory run), --detectors-only, --docs-only, --time-only,
 // --e2e [--no-peer] [--format protobuf|json].
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,6 +27,7 @@ import { encodeProtobufTraces } from '../collector/src/testing/encode-protobuf.t
 import { createOtlpGrpcSender } from '../collector/src/testing/otlp-grpc-sender.ts';
 import { generateEstateTraffic } from '../collector/src/testing/estate-traffic.ts';
 import { benchmarkDetectors } from '../collector/src/detectors/bench.ts';
+import { docsBenchLine } from '../collector/src/docs/bench.ts';
 import { benchmarkTime } from './bench-time.ts';
 import { benchmarkEndToEnd } from './bench-e2e.ts';
 import { percentile, spawnPlatform } from './bench-platform.ts';
@@ -78,6 +79,7 @@ async function main(): Promise<void> {
     await benchmarkEndToEnd({ quick, peer: !args.includes('--no-peer'), formats: format === 'protobuf' || format === 'json' ? [format] : undefined, line });
     return;
   }
+  if (args.includes('--docs-only')) return void line(docsBenchLine());
   if (args.includes('--time-only')) {
     await benchmarkTime({ quick, line });
     return;
@@ -98,6 +100,7 @@ async function main(): Promise<void> {
   // Detectors: one full pass over a large synthetic estate.
   const detectors = benchmarkDetectors();
   line(`detectors: one full pass over ${detectors.components.toLocaleString('en')} components and ${detectors.dependencies.toLocaleString('en')} dependencies: median ${Math.round(detectors.medianMs)} ms (${detectors.findings.toLocaleString('en')} findings)`);
+  line(docsBenchLine());
   if (args.includes('--detectors-only')) return;
 
   // 2 and 3 need a Neo4j and the platform process.

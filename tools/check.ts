@@ -116,7 +116,9 @@ async function check(options: CheckOptions, config: OrreryConfig): Promise<numbe
       workflows: observed.workflows, catalogLoaded: joined.catalogLoaded, caughtUpToMs: Math.min(nowMs, model.newestSeenMs() || nowMs), windowMs,
     };
     const detectors = createDetectors({ handoffTimeoutMs: config.handoffTimeoutMs, staleAfterMs: config.staleAfterMs });
-    const findings = runDetectors(snapshot, detectors);
+    // Every finding, past the per-pass cap that keeps the map readable: a baseline compares them all.
+    // A detector that throws fails the check (exit 2) rather than passing it with a kind unjudged.
+    const findings = runDetectors(snapshot, detectors, undefined, { maxFindingsPerPass: Infinity });
     const result = evaluateGate(findings, baseline, options.failOn);
     const active = observed.dependencies.filter((d) => d.calls > 0 || d.unconsumed > 0).length;
     const report = formatReport(result, {

@@ -76,6 +76,8 @@ describe('onboarding docs of the running demo estate', () => {
       expect(onboardingDoc.markdown).toMatch(/### .*undeclared/);
     }, 150_000, 2000);
 
+    // The API answers from the live read model; npm run docs reads Neo4j, written on its own rhythm.
+    await platform.collector.flush();
     const out = join(work, 'tree');
     const { code, output } = await runDocs(['--out', out]);
     expect(code, output).toBe(0);
@@ -270,5 +272,14 @@ describe('onboarding docs of the running demo estate', () => {
     } finally {
       await page.close();
     }
+  });
+
+  it('still draws the representative run after a restart: it is kept in the graph', async () => {
+    await platform.stop();
+    platform = await startTestPlatform(neo4jUri, { ORRERY_DEMO: '0' }, { keepGraph: true });
+    const { onboardingDoc } = await graphql<{ onboardingDoc: { pages: Array<{ path: string; subject: string }> } }>(platform.apiUrl, '{ onboardingDoc { pages { path subject } } }');
+    const wf = onboardingDoc.pages.find((p) => p.subject.startsWith('fulfilment process '))!;
+    const page = await graphql<{ onboardingDoc: { markdown: string } }>(platform.apiUrl, 'query($p: String) { onboardingDoc(page: $p) { markdown } }', { p: wf.path });
+    expect(page.onboardingDoc.markdown).toMatch(/```mermaid\nsequenceDiagram[\s\S]*deliver/);
   });
 });

@@ -221,6 +221,12 @@ describe('onboarding docs', () => {
     expect(service).toContain('It starts no workflow');
   });
 
+  it('names example traces once, in the finding\'s words when it has them', () => {
+    const findings = [finding('UNCATALOGUED_SERVICE', ['fulfilment'], { path: undefined, detail: 'fulfilment is not catalogued. Example traces: abc123.' })];
+    const index = page(renderDocs(shop({ findings })).pages, 'index.md');
+    expect(index.match(/Example traces/g)).toHaveLength(1);
+  });
+
   it('says the catalog agrees when it does', () => {
     const index = page(renderDocs(shop({ findings: [] })).pages, 'index.md');
     expect(index).toContain('Nothing: the catalog declares every dependency and service traffic shows');

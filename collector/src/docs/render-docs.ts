@@ -467,7 +467,9 @@ class Renderer {
       out.push(`${plural(changes.length, 'gap')} between the catalog and traffic (${countsByKind(changes.map((c) => c.finding))}); the ${shown.length} that matter most are below${scope === 'estate' ? ', and each system page lists its own' : ''}.`, '');
     }
     for (const c of shown) {
-      const traces = c.finding.traceIds.length > 0 ? ` Example traces: ${c.finding.traceIds.slice(0, 3).map((t) => `\`${t.replace(/`/g, "'")}\``).join(', ')}.` : '';
+      // Detectors usually name example traces in their words already; otherwise the evidence's are added.
+      const traces = c.finding.traceIds.length > 0 && !/Example traces?:/i.test(c.finding.detail)
+        ? ` Example traces: ${c.finding.traceIds.slice(0, 3).map((t) => `\`${t.replace(/`/g, "'")}\``).join(', ')}.` : '';
       out.push(`### ${md(c.finding.title)}`, '', `${md(clip(c.finding.detail))}${traces}`, '', `To make the catalog true, ${c.where}:`, '', c.block, '');
     }
     return out;

@@ -7,9 +7,8 @@
 // Exit codes: 0 written; 2 unusable input (bad --out, unknown system, empty graph, unreadable
 // catalog, no Neo4j), with a message saying which. The tree is written to a temporary folder beside
 // DIR and renamed into place, so DIR is never left half-written.
-import { existsSync, statSync } from 'node:fs';
+import { constants, existsSync, statSync } from 'node:fs';
 import { access, mkdir, mkdtemp, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
-import { constants } from 'node:fs';
 import net from 'node:net';
 import { basename, dirname, join, resolve } from 'node:path';
 import { ConfigError, loadConfig, type OrreryConfig } from '../collector/src/config.ts';

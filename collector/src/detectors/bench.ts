@@ -8,7 +8,7 @@ import type { ComponentKind, DependencyKind } from '../model/interaction.ts';
 import type { ComponentNode, DeclaredDependency, DependencyEdge, GraphSnapshot, Tier, WorkflowStats } from '../model/graph-snapshot.ts';
 import type { Severity } from '../model/graph-snapshot.ts';
 import { thresholds } from './detector.ts';
-import { capFindings, rankFindings } from './flood-control.ts';
+import { rankAndCap } from './flood-control.ts';
 import { impactOver } from './impact.ts';
 import { createDetectors, rawFindings } from './index.ts';
 import { groupByRootCause } from './root-cause.ts';
@@ -191,7 +191,7 @@ export function benchmarkDetectors(runs = 5): DetectorBenchmark {
     const t0 = performance.now();
     const impact = impactOver(snapshot);
     const { heads } = groupByRootCause(raw);
-    const raised = capFindings(rankFindings(heads, impact), cap);
+    const raised = rankAndCap(heads, impact, cap);
     perDetectorMs['grouping'] = Math.round((performance.now() - t0) * 10) / 10;
     const cpu = process.cpuUsage(cpuStarted);
     results.push({ totalMs: performance.now() - started, cpuMs: (cpu.user + cpu.system) / 1000, perDetectorMs, raw, grouped: heads.length, raised });

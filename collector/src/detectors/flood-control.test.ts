@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FindingKind, RaisedFinding, Severity } from '../model/graph-snapshot.ts';
-import { capFindings, rankFindings } from './flood-control.ts';
+import { capFindings, rankAndCap, rankFindings } from './flood-control.ts';
 import { createDetectors, runDetectors } from './index.ts';
 import { component, edge, snapshot } from './testing.ts';
 
@@ -53,5 +53,20 @@ describe('capFindings', () => {
     const capped = runDetectors(estate, detectors, undefined, { maxFindingsPerPass: 10 });
     expect(capped).toHaveLength(11);
     expect(capped[10]?.evidence.capped).toBe(20);
+  });
+});
+
+describe('rankAndCap', () => {
+  it('gives the same list as ranking everything, measuring impact only down to the severity the cap falls in', () => {
+    const findings = [finding('c', 'CRITICAL'), finding('h1', 'HIGH'), finding('h2', 'HIGH'), finding('m1', 'MEDIUM'), finding('m2', 'MEDIUM'), finding('l1', 'LOW')];
+    const measured: string[] = [];
+    const impact = (f: RaisedFinding) => {
+      measured.push(f.id);
+      return f.id === 'h2' ? 100 : 1;
+    };
+    const capped = rankAndCap(findings, impact, 2);
+    expect(capped.map((f) => f.id).slice(0, 2)).toEqual(['c', 'h2']);
+    expect(measured.sort()).toEqual(['c', 'h1', 'h2']);
+    expect(capped.map((f) => f.id)).toEqual(capFindings(rankFindings(findings, impact), 2).map((f) => f.id));
   });
 });

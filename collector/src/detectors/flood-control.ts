@@ -33,6 +33,23 @@ export function rankFindings(findings: readonly RaisedFinding[], impact: (f: Rai
   });
 }
 
+/**
+ * rankFindings then capFindings, without measuring impact where it cannot matter: findings of a
+ * severity wholly below the cap are counted in summaries whatever their impact, so only the
+ * severities down to the one the cap falls in are ranked (impact reads traffic per component
+ * and is most of the cost of ranking a large pass).
+ */
+export function rankAndCap(findings: readonly RaisedFinding[], impact: (f: RaisedFinding) => number, max: number): RaisedFinding[] {
+  if (findings.length <= max) return rankFindings(findings, impact);
+  const bySeverity = SEVERITIES.map((s) => findings.filter((f) => f.severity === s));
+  const ordered: RaisedFinding[] = [];
+  for (const group of bySeverity) {
+    if (ordered.length < max) ordered.push(...rankFindings(group, impact));
+    else ordered.push(...[...group].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)));
+  }
+  return capFindings(ordered, max);
+}
+
 /** The first `max` of ranked findings, then one summary per kind of what was left out. */
 export function capFindings(ranked: readonly RaisedFinding[], max: number): RaisedFinding[] {
   if (ranked.length <= max) return [...ranked];

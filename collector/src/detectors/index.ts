@@ -5,7 +5,7 @@ import { createChattyCouplingDetector } from './chatty-coupling.ts';
 import { createCycleDetector } from './cycle.ts';
 import type { Detector, DetectorOptions } from './detector.ts';
 import { thresholds } from './detector.ts';
-import { capFindings, rankFindings } from './flood-control.ts';
+import { rankAndCap } from './flood-control.ts';
 import { impactOver } from './impact.ts';
 import { groupByRootCause } from './root-cause.ts';
 import { createExceptionHeavyWorkflowDetector } from './exception-heavy-workflow.ts';
@@ -23,7 +23,7 @@ export { DEFAULT_THRESHOLDS, type Detector, type DetectorOptions, type Threshold
 export { severityFromIntent } from './severity.ts';
 export { findingId } from './finding-id.ts';
 export { groupByRootCause } from './root-cause.ts';
-export { capFindings, rankFindings } from './flood-control.ts';
+export { capFindings, rankAndCap, rankFindings } from './flood-control.ts';
 export { impactOver } from './impact.ts';
 
 export function createDetectors(options: DetectorOptions = {}): Detector[] {
@@ -61,7 +61,7 @@ export function runDetectors(
 ): RaisedFinding[] {
   const impact = impactOver(snapshot);
   const { heads } = groupByRootCause(rawFindings(snapshot, detectors, onError));
-  return capFindings(rankFindings(heads, impact), thresholds(options).maxFindingsPerPass);
+  return rankAndCap(heads, impact, thresholds(options).maxFindingsPerPass);
 }
 
 /** Every detector's findings, before grouping, ranking and the cap. */

@@ -11,8 +11,8 @@
 // used it for the window, or only the catalog knows it), its stale declarations are one finding
 // per target, whatever the number of declarers (id from the target alone, so it stays the same as
 // declarers come and go). Severity: LOW for a tier-0 component touched, down the tier ladder.
-import type { ComponentNode, GraphSnapshot, RaisedFinding } from '../model/graph-snapshot.ts';
-import { indexGraph } from '../graph/graph-index.ts';
+import type { ComponentNode, DeclaredComponent, GraphSnapshot, RaisedFinding } from '../model/graph-snapshot.ts';
+import { type GraphIndex, indexGraph } from '../graph/graph-index.ts';
 import { type Detector, type DetectorOptions, thresholds } from './detector.ts';
 import { describe, duration, instant } from './explain.ts';
 import { findingId } from './finding-id.ts';
@@ -109,39 +109,9 @@ export function createStaleDeclarationDetector(options: DetectorOptions = {}): D
         const judgedAt = Math.min(snapshot.nowMs, snapshot.caughtUpToMs ?? snapshot.nowMs, declarersSeenMs);
         if (judgedAt - (lastSeenMs ?? watchedSinceMs) <= t.staleAfterMs) continue;
 
-        const targets = d.tos.map((n) => index.components.get(n)).filter((c): c is ComponentNode => c !== undefined);
-        const targetLastSeenMs = targets.length > 0 ? Math.max(...targets.map((c) => c.lastSeenMs)) : undefined;
-        const target = targets[0] ?? declaredOnly.get(d.to);
-        const observedAs = d.tos.length !== 1 || d.tos[0] !== d.to ? ` (observed as ${d.tos.join(', ')})` : '';
-        const when = lastSeenMs === undefined
-          ? `has never been observed, although ${d.from} has been sending spans since ${instant(watchedSinceMs)}`
-          : `was last observed ${duration(judgedAt - lastSeenMs)} ${judgedAt === snapshot.nowMs ? 'ago' : `before ${d.from}'s latest traffic`} (${instant(lastSeenMs)})`;
-        const targetWhen = targetLastSeenMs === undefined
-          ? `${d.to} itself has never been seen in traces: only the catalog knows it.`
-          : `${d.to} itself was last seen ${duration(snapshot.nowMs - targetLastSeenMs)} ago (${instant(targetLastSeenMs)})` +
-            (snapshot.nowMs - targetLastSeenMs <= t.staleAfterMs ? `, so it is still in use, only not by ${d.from}.` : '.');
-        const components = [...d.froms, ...d.tos.filter((n) => !d.froms.includes(n))];
-        const targetGone = targetLastSeenMs === undefined || snapshot.nowMs - targetLastSeenMs > t.staleAfterMs;
-        const finding: RaisedFinding = {
-          id: findingId('STALE_DECLARATION', targetGone ? [d.to] : [d.from, d.to]),
-          kind: 'STALE_DECLARATION',
-          severity: severityFromIntent([declarer.intent, target?.intent], 'LOW'),
-          title: `${d.from} declares ${d.to}, unobserved for ${window}`,
-          get detail() {
-            return `${describe(d.from, declarer)} declares a dependency on ${describe(d.to, target)}${observedAs} in ${d.source}, but the dependency ${when}: nothing in ${window} of traffic. ` +
-            `${targetWhen} Either it is gone (remove it from spec.dependsOn so the map stays true) or it is a rarely used path (a fallback, a yearly job) worth a test that exercises it.`;
-          },
-          components,
-          path: d.froms.length === 1 && d.tos.length === 1 ? [d.froms[0]!, d.tos[0]!] : undefined,
-          evidence: {
-            traceIds: [],
-            source: d.source,
-            lastSeen: lastSeenMs === undefined ? 'never' : instant(lastSeenMs),
-            targetLastSeen: targetLastSeenMs === undefined ? 'never' : instant(targetLastSeenMs),
-            ...(observedAs ? { observedAs: d.tos } : {}),
-            staleAfterMs: t.staleAfterMs,
-          },
-        };
+        // Built in a function of its own: closures in this loop's body would make every one of
+        // tens of thousands of iterations allocate their scope, though few declarations are stale.
+        const { finding, targetGone, target, targetLastSeenMs } = staleFinding(d, declarer, { lastSeenMs, watchedSinceMs, judgedAt }, index, declaredOnly, snapshot.nowMs, t.staleAfterMs, window);
         if (!targetGone) {
           findings.push(finding);
           continue;
@@ -154,4 +124,51 @@ export function createStaleDeclarationDetector(options: DetectorOptions = {}): D
       return findings;
     },
   };
+}
+
+function staleFinding(
+  d: Declaration,
+  declarer: ComponentNode,
+  seen: { lastSeenMs: number | undefined; watchedSinceMs: number; judgedAt: number },
+  index: GraphIndex,
+  declaredOnly: ReadonlyMap<string, DeclaredComponent>,
+  nowMs: number,
+  staleAfterMs: number,
+  window: string,
+): { finding: RaisedFinding; targetGone: boolean; target: Pick<ComponentNode, 'intent'> | undefined; targetLastSeenMs: number | undefined } {
+  const { lastSeenMs, watchedSinceMs, judgedAt } = seen;
+  const targets = d.tos.map((n) => index.components.get(n)).filter((c): c is ComponentNode => c !== undefined);
+  const targetLastSeenMs = targets.length > 0 ? Math.max(...targets.map((c) => c.lastSeenMs)) : undefined;
+  const target = targets[0] ?? declaredOnly.get(d.to);
+  const observedAs = d.tos.length !== 1 || d.tos[0] !== d.to ? ` (observed as ${d.tos.join(', ')})` : '';
+  const when = lastSeenMs === undefined
+    ? `has never been observed, although ${d.from} has been sending spans since ${instant(watchedSinceMs)}`
+    : `was last observed ${duration(judgedAt - lastSeenMs)} ${judgedAt === nowMs ? 'ago' : `before ${d.from}'s latest traffic`} (${instant(lastSeenMs)})`;
+  const targetWhen = targetLastSeenMs === undefined
+    ? `${d.to} itself has never been seen in traces: only the catalog knows it.`
+    : `${d.to} itself was last seen ${duration(nowMs - targetLastSeenMs)} ago (${instant(targetLastSeenMs)})` +
+      (nowMs - targetLastSeenMs <= staleAfterMs ? `, so it is still in use, only not by ${d.from}.` : '.');
+  const components = [...d.froms, ...d.tos.filter((n) => !d.froms.includes(n))];
+  const targetGone = targetLastSeenMs === undefined || nowMs - targetLastSeenMs > staleAfterMs;
+  const finding: RaisedFinding = {
+    id: findingId('STALE_DECLARATION', targetGone ? [d.to] : [d.from, d.to]),
+    kind: 'STALE_DECLARATION',
+    severity: severityFromIntent([declarer.intent, target?.intent], 'LOW'),
+    title: `${d.from} declares ${d.to}, unobserved for ${window}`,
+    get detail() {
+      return `${describe(d.from, declarer)} declares a dependency on ${describe(d.to, target)}${observedAs} in ${d.source}, but the dependency ${when}: nothing in ${window} of traffic. ` +
+      `${targetWhen} Either it is gone (remove it from spec.dependsOn so the map stays true) or it is a rarely used path (a fallback, a yearly job) worth a test that exercises it.`;
+    },
+    components,
+    path: d.froms.length === 1 && d.tos.length === 1 ? [d.froms[0]!, d.tos[0]!] : undefined,
+    evidence: {
+      traceIds: [],
+      source: d.source,
+      lastSeen: lastSeenMs === undefined ? 'never' : instant(lastSeenMs),
+      targetLastSeen: targetLastSeenMs === undefined ? 'never' : instant(targetLastSeenMs),
+      ...(observedAs ? { observedAs: d.tos } : {}),
+      staleAfterMs: staleAfterMs,
+    },
+  };
+  return { finding, targetGone, target, targetLastSeenMs };
 }

@@ -17,11 +17,9 @@
 //   SINGLE_POINT_OF_FAILURE   CASCADING_RISK_PATH   the component (or a member of its chain) is on
 //                             or SYNC_AI_ON_...     B's path after its start, and every critical
 //                                                   dependent it names is on B's path
-//   UNDOCUMENTED_DEPENDENCY   UNDOCUMENTED_DEP...   both concern one catalog entry (the depending or
-//   or STALE_DECLARATION      or STALE_DECLARATION  declaring component): it is out of date, and one
-//                                                   edit fixes all of it (a rename shows as one
-//                                                   undeclared and one stale dependency)
 //
+// Documentation findings stay one per dependency (the stale declarations of one gone target are
+// already one finding): each is a separate fact a change can add, and the CI gate must see it new.
 // A finding with several candidates folds into the first by `precedes`: the most severe, then the
 // longest path (it names the most), then the smallest id; never by traffic, so which finding heads
 // a group does not change from pass to pass as rates move (that would close one alert and open
@@ -55,8 +53,7 @@ export function groupByRootCause(findings: readonly RaisedFinding[]): Grouped {
   const byStart = new Map<string, RaisedFinding[]>();
   const byHop = new Map<string, RaisedFinding[]>();
   const lastHopHead = new Map<string, RaisedFinding>();
-  const entryHead = new Map<string, RaisedFinding>();
-  // Of a group that folds whole into its first (one last hop, one catalog entry), only that first
+  // Of a group that folds whole into its first (one last hop), only that first
   // is a candidate: comparing every member with every other would be quadratic in the group.
   const keepFirst = (heads: Map<string, RaisedFinding>, key: string, f: RaisedFinding) => {
     const current = heads.get(key);
@@ -72,18 +69,16 @@ export function groupByRootCause(findings: readonly RaisedFinding[]): Grouped {
         keepFirst(lastHopHead, hop(path, path.length - 1), f);
       }
     }
-    const entry = catalogEntry(f);
-    if (entry !== undefined) keepFirst(entryHead, entry, f);
   }
-  const index: Indexes = { byInner, byStart, byHop, lastHopHead, entryHead };
+  const index: Indexes = { byInner, byStart, byHop, lastHopHead };
 
   const parent = new Map<RaisedFinding, RaisedFinding>();
   for (const a of findings) {
     let best: RaisedFinding | undefined;
     for (const b of explainersOf(a, index)) {
       if (b === a || severityRank(b.severity) > severityRank(a.severity)) continue;
-      // Within a kind (and between the two catalog kinds) only into a finding that precedes.
-      if ((b.kind === a.kind || catalogEntry(b) !== undefined) && precedes(b, a) >= 0) continue;
+      // Within a kind only into a finding that precedes.
+      if (b.kind === a.kind && precedes(b, a) >= 0) continue;
       if (!best || precedes(b, best) < 0) best = b;
     }
     if (best) parent.set(a, best);
@@ -113,7 +108,7 @@ export function groupByRootCause(findings: readonly RaisedFinding[]): Grouped {
 
 /** Negative when `a` should head a group before `b`: more severe, then a longer path, then the smaller id. */
 export function precedes(a: RaisedFinding, b: RaisedFinding): number {
-  return severityRank(a.severity) - severityRank(b.severity) || (b.path?.length ?? 0) - (a.path?.length ?? 0) || (a.kind === b.kind ? 0 : a.kind === 'UNDOCUMENTED_DEPENDENCY' ? -1 : b.kind === 'UNDOCUMENTED_DEPENDENCY' ? 1 : 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  return severityRank(a.severity) - severityRank(b.severity) || (b.path?.length ?? 0) - (a.path?.length ?? 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 
 /** The hop into path[i], as a key. */
@@ -128,19 +123,21 @@ interface Indexes {
   byHop: ReadonlyMap<string, RaisedFinding[]>;
   /** The first (by `precedes`) cascading-risk path ending with each hop. */
   lastHopHead: ReadonlyMap<string, RaisedFinding>;
-  /** The first (by `precedes`) catalog finding of each entry. */
-  entryHead: ReadonlyMap<string, RaisedFinding>;
 }
 
-/** The catalog entry an undeclared or stale dependency is about (not a gone target's group, which has several). */
-function catalogEntry(f: RaisedFinding): string | undefined {
-  if (f.kind === 'UNDOCUMENTED_DEPENDENCY') return f.components[0];
-  if (f.kind === 'STALE_DECLARATION' && f.evidence.declarers === undefined) return f.components[0];
-  return undefined;
+interface Indexes {
+  /** Cascading-risk and SYNC_AI paths by each component after their start. */
+  byInner: ReadonlyMap<string, RaisedFinding[]>;
+  /** Cascading-risk paths by their start. */
+  byStart: ReadonlyMap<string, RaisedFinding[]>;
+  /** Cascading-risk paths by each hop on them. */
+  byHop: ReadonlyMap<string, RaisedFinding[]>;
+  /** The first (by `precedes`) cascading-risk path ending with each hop. */
+  lastHopHead: ReadonlyMap<string, RaisedFinding>;
 }
 
 /** The findings that could explain `a`, by the rules in the header. */
-function explainersOf(a: RaisedFinding, { byInner, byStart, byHop, lastHopHead, entryHead }: Indexes): RaisedFinding[] {
+function explainersOf(a: RaisedFinding, { byInner, byStart, byHop, lastHopHead }: Indexes): RaisedFinding[] {
   const path = a.path ?? [];
   switch (a.kind) {
     case 'CASCADING_RISK_PATH': {
@@ -156,12 +153,6 @@ function explainersOf(a: RaisedFinding, { byInner, byStart, byHop, lastHopHead, 
       const waiting = stringList(a.evidence.waiting);
       // A path of a few hops cannot hold more waiting components than it has.
       return (byInner.get(caller) ?? []).filter((b) => b.kind === 'CASCADING_RISK_PATH' && waiting.length <= b.path!.length && waiting.every((w) => b.path!.includes(w)));
-    }
-    case 'UNDOCUMENTED_DEPENDENCY':
-    case 'STALE_DECLARATION': {
-      const entry = catalogEntry(a);
-      const first = entry === undefined ? undefined : entryHead.get(entry);
-      return first ? [first] : [];
     }
     case 'UNHANDLED_EXCEPTION': {
       const out: RaisedFinding[] = [];

@@ -143,6 +143,14 @@ describe('alert planner: Alertmanager', () => {
     expect(alerts(p.pass(pass({ nowMs: T0 + 70_000, resolved: [a] })))).toEqual(['a:high ends 70s', 'unsilence a']);
   });
 
+  it('posts a flood in pieces of 500 alerts, and resolves what resolved together', () => {
+    const p = planner(RULES);
+    const many = Array.from({ length: 1200 }, (_, i) => finding(`f${i}`));
+    const sizes = (plan: Plan) => plan.alertmanager.map((w) => (w.kind === 'alerts' ? w.alerts.length : w.kind));
+    expect(sizes(p.pass(pass({ nowMs: T0, raised: many, opened: many.map((f) => f.id) })))).toEqual([500, 500, 200]);
+    expect(sizes(p.pass(pass({ nowMs: T0 + 1000, resolved: many })))).toEqual([500, 500, 200]);
+  });
+
   it('resolves the alert under the old labels when a finding changes severity, and when it falls out of the route', () => {
     const p = planner(RULES);
     const a = finding('a');

@@ -104,6 +104,8 @@ interface Candidate {
 }
 
 const rank = (f: AlertFinding) => SEVERITIES.indexOf(f.severity);
+/** Alerts per POST /api/v2/alerts: a flood is sent in pieces a receiver's queue and Alertmanager take in stride. */
+const ALERTS_PER_POST = 500;
 
 function groupValue(f: AlertFinding, field: GroupField): string {
   switch (field) {
@@ -196,12 +198,15 @@ export function createAlertPlanner(options: PlannerOptions) {
     return out;
   }
 
-  function post(receiver: Receiver, entries: Iterable<AlertmanagerEntry>, nowMs: number, resolved: boolean): AlertmanagerWork | undefined {
+  /** Posts of at most ALERTS_PER_POST alerts each (none when there is nothing to say). */
+  function post(receiver: Receiver, entries: Iterable<AlertmanagerEntry>, nowMs: number, resolved: boolean): AlertmanagerWork[] {
     const alerts: AlertmanagerAlert[] = [];
     for (const e of entries) {
       alerts.push(alertmanagerAlert(e.finding, { startsAtMs: e.startsAtMs, endsAtMs: resolved ? nowMs : nowMs + aheadMs }, acknowledged.get(e.finding.id), e.labels));
     }
-    return alerts.length > 0 ? { receiver, kind: 'alerts', alerts } : undefined;
+    const out: AlertmanagerWork[] = [];
+    for (let i = 0; i < alerts.length; i += ALERTS_PER_POST) out.push({ receiver, kind: 'alerts', alerts: alerts.slice(i, i + ALERTS_PER_POST) });
+    return out;
   }
 
   /** Time-driven work: reminders due, Alertmanager refreshes due, state to forget. */
@@ -233,8 +238,7 @@ export function createAlertPlanner(options: PlannerOptions) {
       }
       if (nowMs - (lastRefreshMs.get(name) ?? -Infinity) >= refreshMs) {
         lastRefreshMs.set(name, nowMs);
-        const work = post(receiver, m.values(), nowMs, false);
-        if (work) plan.alertmanager.push(work);
+        plan.alertmanager.push(...post(receiver, m.values(), nowMs, false));
       }
     }
     plan.notifications.push(...notify(candidates, nowMs));
@@ -309,12 +313,12 @@ export function createAlertPlanner(options: PlannerOptions) {
             if (e.silenced) plan.alertmanager.push({ receiver, kind: 'unsilence', findingId: id });
           }
         }
-        const resolvedWork = post(receiver, gone, nowMs, true);
-        if (resolvedWork) plan.alertmanager.push(resolvedWork);
-        const firingWork = post(receiver, fresh, nowMs, false);
-        if (firingWork) plan.alertmanager.push(firingWork);
+        plan.alertmanager.push(...post(receiver, gone, nowMs, true), ...post(receiver, fresh, nowMs, false));
       }
 
+      // Per Alertmanager receiver: what resolves (posted together), then the silences to expire.
+      const resolvedHere = new Map<string, AlertmanagerEntry[]>();
+      const unsilence: AlertmanagerWork[] = [];
       for (const f of input.resolved) {
         const before = f.firstSeenMs !== undefined && f.firstSeenMs < options.startedAtMs;
         const routed = routeFinding(rules, factsOf(f));
@@ -336,17 +340,26 @@ export function createAlertPlanner(options: PlannerOptions) {
           if (receiver.type !== 'alertmanager') continue;
           const m = mapOf(alertmanager, receiver.name);
           const e = m.get(f.id);
+          let entry: AlertmanagerEntry | undefined;
           if (e) {
+            // Resolved under the labels Alertmanager knows it by.
             m.delete(f.id);
-            plan.alertmanager.push(post(receiver, [{ ...e, finding: { ...f, firstSeenMs: e.startsAtMs } }], nowMs, true)!);
-            if (e.silenced) plan.alertmanager.push({ receiver, kind: 'unsilence', findingId: f.id });
+            entry = { ...e, finding: f };
+            if (e.silenced) unsilence.push({ receiver, kind: 'unsilence', findingId: f.id });
           } else if (before && routed.some((r) => r.receiver.name === receiver.name)) {
             const labels = alertmanagerLabels(f);
-            plan.alertmanager.push(post(receiver, [{ finding: f, labels, key: labelsKey(labels), startsAtMs: f.firstSeenMs!, silenced: false, lastRaisedMs: nowMs }], nowMs, true)!);
-            plan.alertmanager.push({ receiver, kind: 'unsilence', findingId: f.id });
+            entry = { finding: f, labels, key: labelsKey(labels), startsAtMs: f.firstSeenMs!, silenced: false, lastRaisedMs: nowMs };
+            unsilence.push({ receiver, kind: 'unsilence', findingId: f.id });
+          }
+          if (entry) {
+            const list = resolvedHere.get(receiver.name);
+            if (list) list.push(entry);
+            else resolvedHere.set(receiver.name, [entry]);
           }
         }
       }
+      for (const [name, entries] of resolvedHere) plan.alertmanager.push(...post(rules.receivers.get(name)!, entries, nowMs, true));
+      plan.alertmanager.push(...unsilence);
       for (const f of input.raised) known.set(f.id, nowMs);
       for (const f of input.resolved) known.delete(f.id);
       timed(nowMs, plan, candidates);

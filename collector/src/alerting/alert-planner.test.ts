@@ -126,7 +126,7 @@ describe('alert planner: Alertmanager', () => {
     expect(alerts(p.pass(pass({ nowMs: T0 + 2000, resolved: [old] })))).toEqual(['old:high ends 2s']);
   });
 
-  it('turns an acknowledgement into one silence, expired when the finding resolves', () => {
+  it('turns an acknowledgement into a silence, renewed with each refresh and expired when the finding resolves', () => {
     const p = planner(RULES);
     const a = finding('a');
     p.pass(pass({ nowMs: T0, raised: [a], opened: ['a'] }));
@@ -135,11 +135,13 @@ describe('alert planner: Alertmanager', () => {
     const silence = acked.alertmanager[0]!.kind === 'silence' ? acked.alertmanager[0]!.silence : undefined;
     expect(silence).toMatchObject({
       matchers: [{ name: 'source', value: 'orrery', isRegex: false, isEqual: true }, { name: 'finding_id', value: 'a', isRegex: false, isEqual: true }],
-      createdBy: 'orrery', comment: 'Acknowledged in Orrery: known, fix planned',
+      createdBy: 'orrery', comment: 'Acknowledged in Orrery: known, fix planned', endsAt: new Date(T0 + 241_000).toISOString(),
     });
     expect(alerts(p.pass(pass({ nowMs: T0 + 2000, raised: [a], acknowledged: new Map([['a', 'known, fix planned']]) })))).toEqual([]);
     const refreshed = p.tick(T0 + 60_000);
     expect(refreshed.alertmanager[0]!.kind === 'alerts' && refreshed.alertmanager[0]!.alerts[0]!.annotations.acknowledgement).toBe('known, fix planned');
+    expect(alerts(refreshed)).toEqual(['a:high ends 300s', 'silence a']);
+    expect(refreshed.alertmanager[1]).toMatchObject({ silence: { endsAt: new Date(T0 + 300_000).toISOString() } });
     expect(alerts(p.pass(pass({ nowMs: T0 + 70_000, resolved: [a] })))).toEqual(['a:high ends 70s', 'unsilence a']);
   });
 

@@ -13,7 +13,10 @@
 // - Alertmanager receivers: every open finding routed there is posted again every refresh with
 //   endsAt a few refreshes ahead (so Alertmanager resolves it by itself if Orrery goes away), and
 //   resolved with endsAt = now. Alertmanager does its own grouping, repeating and rate limiting;
-//   an acknowledgement becomes a silence of that finding's alert, expired when it resolves.
+//   an acknowledgement becomes a silence of that finding's alert, expired when it resolves. The
+//   silence is renewed with each refresh and ends a few refreshes ahead, like the alert itself, so a
+//   silence Orrery could not expire (Alertmanager away at the time) cannot outlive it for long and
+//   hide the finding when it fires again.
 //
 // Bounds: state is kept per open finding per receiver; entries for findings not raised for
 // forgetAfterMs (the store resolved them while this process missed it) are dropped and counted.
@@ -29,8 +32,6 @@ export interface PlannerOptions {
   startedAtMs: number;
   /** How often firing alerts are posted to Alertmanager again. Default 60 s. */
   alertmanagerRefreshMs?: number;
-  /** The longest an acknowledgement's silence lasts (it is expired when the finding resolves). Default 30 days. */
-  silenceMaxMs?: number;
   /** State of a finding not raised for this long is dropped. Default 24 h. */
   forgetAfterMs?: number;
 }
@@ -122,7 +123,6 @@ export function createAlertPlanner(options: PlannerOptions) {
   const refreshMs = options.alertmanagerRefreshMs ?? 60_000;
   // Prometheus sends endsAt four resend intervals ahead: a missed refresh or two never resolves an alert.
   const aheadMs = 4 * refreshMs;
-  const silenceMaxMs = options.silenceMaxMs ?? 30 * 86_400_000;
   const forgetAfterMs = options.forgetAfterMs ?? 86_400_000;
 
   const chat = new Map<string, Map<string, ChatEntry>>();
@@ -233,12 +233,16 @@ export function createAlertPlanner(options: PlannerOptions) {
         }
         if (acknowledged.has(id) && !e.silenced) {
           e.silenced = true;
-          plan.alertmanager.push({ receiver, kind: 'silence', findingId: id, silence: acknowledgementSilence(id, acknowledged.get(id)!, nowMs, nowMs + silenceMaxMs) });
+          plan.alertmanager.push({ receiver, kind: 'silence', findingId: id, silence: acknowledgementSilence(id, acknowledged.get(id)!, nowMs, nowMs + aheadMs) });
         }
       }
       if (nowMs - (lastRefreshMs.get(name) ?? -Infinity) >= refreshMs) {
         lastRefreshMs.set(name, nowMs);
         plan.alertmanager.push(...post(receiver, m.values(), nowMs, false));
+        for (const [id, e] of m) {
+          const note = acknowledged.get(id);
+          if (e.silenced && note !== undefined) plan.alertmanager.push({ receiver, kind: 'silence', findingId: id, silence: acknowledgementSilence(id, note, nowMs, nowMs + aheadMs) });
+        }
       }
     }
     plan.notifications.push(...notify(candidates, nowMs));

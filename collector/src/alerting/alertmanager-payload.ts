@@ -16,6 +16,8 @@ export interface AlertmanagerAlert {
 }
 
 export interface AlertmanagerSilence {
+  /** Set to update a silence in place. */
+  id?: string;
   matchers: Array<{ name: string; value: string; isRegex: boolean; isEqual: boolean }>;
   startsAt: string;
   endsAt: string;

@@ -26,6 +26,7 @@ export function alertmanagerAlertsJob(receiver: Receiver, alerts: AlertmanagerAl
 
 interface GettableSilence {
   id: string;
+  startsAt: string;
   createdBy: string;
   status: { state: 'active' | 'pending' | 'expired' };
 }
@@ -37,10 +38,11 @@ async function silencesOf(request: Request, receiver: Receiver, findingId: strin
   return (Array.isArray(body) ? (body as GettableSilence[]) : []).filter((s) => s.createdBy === SILENCE_AUTHOR && s.status?.state !== 'expired');
 }
 
+/** Creates the finding's silence, or moves the end of the one in force (Alertmanager updates a silence posted with its id). */
 export function alertmanagerSilenceJob(receiver: Receiver, findingId: string, silence: AlertmanagerSilence): Job {
   return async (request) => {
-    if ((await silencesOf(request, receiver, findingId)).length > 0) return;
-    await request('POST', `${receiver.url}/api/v2/silences`, silence);
+    const [existing] = await silencesOf(request, receiver, findingId);
+    await request('POST', `${receiver.url}/api/v2/silences`, existing ? { ...silence, id: existing.id, startsAt: existing.startsAt } : silence);
   };
 }
 

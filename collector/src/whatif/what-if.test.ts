@@ -7,13 +7,13 @@ const names = (impacts: Array<{ name: string }>) => impacts.map((i) => i.name);
 describe('whatIf: components assumed down', () => {
   it('breaks the tier-0 callers that fail with a payment outage, with the path and the observed propagation', () => {
     const result = whatIf(estate, { fail: ['payments'] });
-    // The workflow first, then the tier-0 components, most likely first.
-    expect(names(result.broken)).toEqual(['storefront POST /orders', 'checkout', 'storefront']);
+    // The tier-0 components, then the workflow that starts at storefront.
+    expect(names(result.broken)).toEqual(['checkout', 'storefront', 'storefront POST /orders']);
     const checkout = result.broken.find((i) => i.name === 'checkout')!;
     expect(checkout).toMatchObject({ kind: 'SERVICE', path: ['payments', 'checkout'], tier: 0, probability: 1, assumed: false });
     expect(checkout.reason).toBe('checkout (tier 0: must never go down) fails with payments in 100% of cases via payments <- checkout: checkout failed with payments in 100% of its failures (10 of 10).');
-    expect(result.broken[0]).toMatchObject({ kind: 'WORKFLOW', path: ['payments', 'checkout', 'storefront'] });
-    expect(result.broken[0]!.reason).toMatch(/^Its entry point storefront breaks \(300 runs in the window\): storefront \(tier 0/);
+    expect(result.broken[2]).toMatchObject({ kind: 'WORKFLOW', path: ['payments', 'checkout', 'storefront'] });
+    expect(result.broken[2]!.reason).toBe('Its entry point storefront breaks (300 runs in the window): storefront (tier 0: must never go down) fails with payments in 100% of cases via payments <- checkout <- storefront.');
     // shopper is declared degradable: it degrades, as intended.
     expect(names(result.degraded)).toContain('shopper');
     expect(result.degraded.find((i) => i.name === 'shopper')!.reason).toContain('declared degradable (orrery.dev/degradable)');
@@ -42,7 +42,7 @@ describe('whatIf: components assumed down', () => {
     const payments = result.broken.find((i) => i.name === 'payments')!;
     expect(payments).toMatchObject({ assumed: true, probability: 1 });
     expect(payments.reason).toContain('payments has not seen gateway fail in 100 calls, so nothing shows it would cope: assumed to fail with it');
-    expect(names(result.broken)).toEqual(['storefront POST /orders', 'checkout', 'storefront', 'payments']);
+    expect(names(result.broken)).toEqual(['checkout', 'storefront', 'storefront POST /orders', 'payments']);
   });
 
   it('degrades a workflow whose handoff waits for a consumer that is down', () => {
@@ -65,7 +65,7 @@ describe('whatIf: components assumed slow', () => {
     const checkout = result.broken.find((i) => i.name === 'checkout')!;
     expect(checkout).toMatchObject({ addedLatencyMs: 2800, path: ['pricing', 'checkout'] });
     expect(checkout.reason).toBe('checkout (tier 0: must never go down) waits about 2,800 ms longer via pricing <- checkout (checkout calls pricing 14.0 times per request, assumed one after another), assuming no timeout cuts the wait short: its p95 would go from about 800 ms to about 3,600 ms, past the 2,500 ms it promises its callers (orrery.dev/max-p95-ms).');
-    expect(names(result.broken)).toEqual(['storefront POST /orders', 'checkout', 'storefront']);
+    expect(names(result.broken)).toEqual(['checkout', 'storefront', 'storefront POST /orders']);
     expect(names(result.degraded)).toEqual(['shopper']);
   });
 

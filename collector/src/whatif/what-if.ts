@@ -21,7 +21,7 @@ import type { ComponentKind, DependencyKind } from '../model/interaction.ts';
 import type { DependencyEdge, GraphSnapshot, Tier } from '../model/graph-snapshot.ts';
 import { type GraphIndex, SYNCHRONOUS_KINDS, compareNames, indexGraph } from '../graph/graph-index.ts';
 import { type PropagationLabel, labelComponents, labelEdges, observedPropagation, propagationPaths } from '../graph/failure-propagation.ts';
-import { count, describe, ms, percent } from '../detectors/explain.ts';
+import { count, describe, ms, percent, plural } from '../detectors/explain.ts';
 
 /** The calls a caller waits on: failure and latency travel back up them. */
 export const WAITED_ON_KINDS: readonly DependencyKind[] = ['SYNC', 'DATABASE', 'PUBLISH'];
@@ -143,20 +143,26 @@ export function whatIf(snapshot: Snapshot, scenario: WhatIfScenario, options: Wh
 
   // Workflows, with their entry point, or by the work they hand off.
   const workflowNames: string[] = [];
+  const runsOf = new Map<string, number>();
   const handoffs = snapshot.workflows.length === 0 ? new Map<string, DependencyEdge>() : waitingHandoffs(index, (n) => failing.has(n) || impacts.get(n)?.verdict === 'broken', maxHops);
   for (const w of snapshot.workflows) {
     const name = `${w.entry} ${w.operation}`;
     if (impacts.has(name) || workflowNames.includes(name)) continue;
+    runsOf.set(name, w.runs);
+    const runs = plural(w.runs, 'run');
     const entry = index.components.get(w.entry);
     const base = { name, kind: 'WORKFLOW', tier: entry?.intent.tier } as const;
     const entryImpact = impacts.get(w.entry);
     if (failing.has(w.entry)) {
-      set('broken', { ...base, path: [w.entry], probability: 1, assumed: false, reason: `Its entry point ${w.entry} is assumed down (${count(w.runs)} runs in the window).` });
+      set('broken', { ...base, path: [w.entry], probability: 1, assumed: false, reason: `Its entry point ${w.entry} is assumed down (${runs} in the window).` });
     } else if (slowed.has(w.entry)) {
       set('degraded', { ...base, path: [w.entry], probability: 1, assumed: false, addedLatencyMs: slowed.get(w.entry), reason: `Its entry point ${w.entry} is assumed ${ms(slowed.get(w.entry)!)} slower.` });
     } else if (entryImpact) {
       const i = entryImpact.impact;
-      set(entryImpact.verdict, { ...base, path: i.path, probability: i.probability, assumed: i.assumed, addedLatencyMs: i.addedLatencyMs, reason: `Its entry point ${w.entry} ${entryImpact.verdict === 'broken' ? 'breaks' : 'degrades'} (${count(w.runs)} runs in the window): ${i.reason}` });
+      // The entry's own reason up to how each hop behaved (after its path): that is on the entry's impact.
+      const colon = i.reason.indexOf(': ', Math.max(0, i.reason.indexOf(' via ')));
+      const why = colon > 0 ? `${i.reason.slice(0, colon)}.` : i.reason;
+      set(entryImpact.verdict, { ...base, path: i.path, probability: i.probability, assumed: i.assumed, addedLatencyMs: i.addedLatencyMs, reason: `Its entry point ${w.entry} ${entryImpact.verdict === 'broken' ? 'breaks' : 'degrades'} (${runs} in the window): ${why}` });
     } else {
       const handoff = handoffs.get(w.entry);
       if (handoff) {
@@ -168,8 +174,11 @@ export function whatIf(snapshot: Snapshot, scenario: WhatIfScenario, options: Wh
   }
 
   const all = [...impacts.values()];
+  // Most critical first; within a tier components, then workflows by their runs (a health check's
+  // one run a minute after the order flow), each likeliest first.
   const byConcern = (a: Impact, b: Impact) =>
-    (a.tier ?? 2) - (b.tier ?? 2) || Number(b.kind === 'WORKFLOW') - Number(a.kind === 'WORKFLOW') || b.probability - a.probability || compareNames(a.name, b.name);
+    (a.tier ?? 2) - (b.tier ?? 2) || Number(a.kind === 'WORKFLOW') - Number(b.kind === 'WORKFLOW') ||
+    (runsOf.get(b.name) ?? 0) - (runsOf.get(a.name) ?? 0) || b.probability - a.probability || compareNames(a.name, b.name);
   const unaffected = index.names.filter((n) => !premise.has(n) && !impacts.has(n)).sort(compareNames);
   return {
     broken: all.filter((i) => i.verdict === 'broken').map((i) => i.impact).sort(byConcern),

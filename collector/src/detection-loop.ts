@@ -79,7 +79,7 @@ export function createDetectionLoop(options: DetectionLoopOptions) {
       caughtUpToMs: Math.min(nowMs, options.readModel.newestSeenMs() || nowMs), windowMs: options.windowMs,
     };
     const detectStarted = performance.now();
-    const findings = runDetectors(snapshot, detectors, (detector, error) => options.log(`detector ${detector.kind} failed: ${(error as Error).stack ?? String(error)}`));
+    const findings = runDetectors(snapshot, detectors, (detector, error) => options.log(`detector ${detector.kind} failed: ${(error as Error).stack ?? String(error)}`), options.detectorOptions);
     stats.lastDetectMs = performance.now() - detectStarted;
     await catalogWriter.write(joined.components, joined.dependencies, joined.declared, joined.declaredOnly);
     options.readModel.applyCatalogView(joined);

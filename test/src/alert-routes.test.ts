@@ -165,7 +165,7 @@ describe('alert routes', () => {
     try {
       const page = await browser.newPage();
       await page.goto(link);
-      await expect.poll(async () => page.locator('[data-testid="finding-detail"]').innerText().catch(() => ''), { timeout: 20_000 }).toMatch(/recommendations/);
+      await expect.poll(async () => page.locator('[data-testid="finding-detail"]').innerText().catch(() => ''), { timeout: 30_000 }).toMatch(/recommendations/);
     } finally {
       await browser.close();
     }
@@ -175,7 +175,7 @@ describe('alert routes', () => {
     await send(40, 12, true);
     await platform.collector.flush();
     await platform.collector.detect();
-    await eventually(async () => expect(slackHeaders().filter((h) => h.includes('Still open'))).not.toHaveLength(0), 10_000);
+    await eventually(async () => expect(slackHeaders().filter((h) => h.includes('Still open'))).not.toHaveLength(0), 20_000);
     expect(webhookEvents(riskId)).toEqual(['finding.opened']);
     expect((await amAlerts()).filter((a) => a.labels.finding_id === riskId)).toHaveLength(1);
   });

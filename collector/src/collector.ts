@@ -90,7 +90,7 @@ export function createCollector(options: CollectorOptions) {
     driver,
     database: config.neo4j.database,
     catalogPath: config.catalogPath,
-    detectorOptions: { handoffTimeoutMs: config.handoffTimeoutMs, staleAfterMs: config.staleAfterMs },
+    detectorOptions: { handoffTimeoutMs: config.handoffTimeoutMs, staleAfterMs: config.staleAfterMs, maxFindingsPerPass: config.maxFindingsPerPass },
     minIntervalMs: config.detectEveryMs,
     resolveAfterMs: config.resolveAfterMs,
     clock,

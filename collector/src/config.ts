@@ -25,6 +25,8 @@ export interface OrreryConfig {
   detectEveryMs: number;
   /** A finding no longer raised is resolved after this long (hysteresis against flapping). */
   resolveAfterMs: number;
+  /** Findings raised per detector pass at most, worst first (ORRERY_MAX_FINDINGS); the rest are counted in one summary per kind. */
+  maxFindingsPerPass: number;
   /** Largest OTLP request body accepted, after decompression. */
   maxBodyBytes: number;
   /** Waiting span halves per pairing store. */
@@ -110,6 +112,7 @@ export function loadConfig(env: Env = process.env): OrreryConfig {
     staleAfterMs: integer('ORRERY_STALE_AFTER_MS', 7 * 86_400_000, 1000, 365 * 86_400_000),
     detectEveryMs: integer('ORRERY_DETECT_MS', 2000, 10, 3_600_000),
     resolveAfterMs: integer('ORRERY_RESOLVE_AFTER_MS', 60_000, 0, 7 * 86_400_000),
+    maxFindingsPerPass: integer('ORRERY_MAX_FINDINGS', 100, 1, 1_000_000),
     maxBodyBytes: integer('ORRERY_MAX_BODY_BYTES', 32 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     // Together these bound the collector's memory (tools/node-flags.ts sizes the heap for them):
     // ~300 B per waiting half in four stores and the workflow tracker, ~2 KB per pending edge.

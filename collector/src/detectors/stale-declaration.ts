@@ -72,21 +72,43 @@ export function createStaleDeclarationDetector(options: DetectorOptions = {}): D
       if (!snapshot.catalogLoaded) return [];
       const index = indexGraph(snapshot);
       const declaredOnly = new Map((snapshot.declaredOnly ?? []).map((c) => [c.name, c]));
-      const declarations = new Map<string, Declaration>();
+      // Keyed declarer -> target, as the catalog writes them (nested maps: no key strings to build).
+      const byDeclarer = new Map<string, Map<string, Declaration>>();
+      const declarations: Declaration[] = [];
       for (const d of snapshot.declared) {
         const as = d.declaredAs ?? d;
-        const key = `${as.from}\u0000${as.to}`;
-        const declaration = declarations.get(key) ?? declarations.set(key, { from: as.from, to: as.to, source: d.source, froms: [], tos: [] }).get(key)!;
+        const targets = byDeclarer.get(as.from) ?? byDeclarer.set(as.from, new Map()).get(as.from)!;
+        let declaration = targets.get(as.to);
+        if (!declaration) {
+          declaration = { from: as.from, to: as.to, source: d.source, froms: [], tos: [] };
+          targets.set(as.to, declaration);
+          declarations.push(declaration);
+        }
         addOnce(declaration.froms, d.from);
         addOnce(declaration.tos, d.to);
       }
+      // When each component last used each other one (calling it, or consuming from it), built
+      // once per declarer rather than scanned once per declaration.
+      const lastUse = new Map<string, Map<string, number>>();
+      const lastUseBy = (name: string): Map<string, number> => {
+        const known = lastUse.get(name);
+        if (known) return known;
+        const used = new Map<string, number>();
+        const note = (other: string, atMs: number) => {
+          if (atMs > (used.get(other) ?? Number.NEGATIVE_INFINITY)) used.set(other, atMs);
+        };
+        for (const e of index.outgoing(name)) note(e.to, e.lastSeenMs);
+        for (const e of index.incoming(name)) if (e.kind === 'CONSUME') note(e.from, e.lastSeenMs);
+        lastUse.set(name, used);
+        return used;
+      };
 
       const findings: RaisedFinding[] = [];
       // Declarations of a target nobody has used for the window: one finding per target, since
       // one removal (or one rename) explains all of them.
       const gone = new Map<string, GoneTarget>();
       const window = duration(t.staleAfterMs);
-      for (const d of declarations.values()) {
+      for (const d of declarations) {
         // Plain loops: this runs once per declaration, tens of thousands of times on a large estate.
         const declarers: ComponentNode[] = [];
         for (const n of d.froms) {
@@ -99,8 +121,11 @@ export function createStaleDeclarationDetector(options: DetectorOptions = {}): D
         let watchedSinceMs = Number.POSITIVE_INFINITY;
         let declarersSeenMs = Number.NEGATIVE_INFINITY;
         for (const from of declarers) {
-          for (const e of index.outgoing(from.name)) if (d.tos.includes(e.to) && (lastSeenMs === undefined || e.lastSeenMs > lastSeenMs)) lastSeenMs = e.lastSeenMs;
-          for (const e of index.incoming(from.name)) if (e.kind === 'CONSUME' && d.tos.includes(e.from) && (lastSeenMs === undefined || e.lastSeenMs > lastSeenMs)) lastSeenMs = e.lastSeenMs;
+          const used = lastUseBy(from.name);
+          for (const to of d.tos) {
+            const atMs = used.get(to);
+            if (atMs !== undefined && (lastSeenMs === undefined || atMs > lastSeenMs)) lastSeenMs = atMs;
+          }
           watchedSinceMs = Math.min(watchedSinceMs, from.firstSeenMs);
           declarersSeenMs = Math.max(declarersSeenMs, from.lastSeenMs);
         }

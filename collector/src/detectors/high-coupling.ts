@@ -3,8 +3,8 @@
 // MAD (median absolute deviation, robust to the hubs being measured) and at least
 // couplingMinDegree. Needs couplingMinComponents components for a norm to exist.
 import type { GraphSnapshot, RaisedFinding } from '../model/graph-snapshot.ts';
-import { indexGraph } from '../graph/graph-index.ts';
-import { type Detector, type DetectorOptions, thresholds } from './detector.ts';
+import { type GraphIndex, indexGraph } from '../graph/graph-index.ts';
+import { type Detector, type DetectorOptions, type Thresholds, thresholds } from './detector.ts';
 import { describe } from './explain.ts';
 import { findingId } from './finding-id.ts';
 import { severityFromIntent } from './severity.ts';
@@ -38,23 +38,30 @@ export function createHighCouplingDetector(options: DetectorOptions = {}): Detec
       for (const [name, { fanIn, fanOut }] of degree) {
         const total = fanIn + fanOut;
         if (total <= limit || total < t.couplingMinDegree) continue;
-        const component = index.components.get(name);
-        findings.push({
-          id: findingId('HIGH_COUPLING', [name]),
-          kind: 'HIGH_COUPLING',
-          severity: severityFromIntent([component?.intent], 'MEDIUM'),
-          title: `${name} is coupled to ${total} components`,
-          get detail() {
-            return `${describe(name, component)} is depended on by ${fanIn} and depends on ${fanOut} distinct components (${total} in all), ` +
-            `against an estate median of ${norm} (median absolute deviation ${mad}; the limit is ${Math.max(limit, t.couplingMinDegree - 1)}). ` +
-            `Changes to it ripple widely and its failures reach many: split its responsibilities or put a stable interface in front of it.`;
-          },
-          components: [name],
-          path: undefined,
-          evidence: { traceIds: [], fanIn, fanOut, median: norm, mad },
-        });
+        // Built in a function of its own: a closure in the loop's body would allocate its scope on
+        // every iteration, thousands of them, though few raise a finding.
+        findings.push(highCouplingFinding(name, fanIn, fanOut, norm, mad, limit, index, t));
       }
       return findings;
     },
+  };
+}
+
+function highCouplingFinding(name: string, fanIn: number, fanOut: number, norm: number, mad: number, limit: number, index: GraphIndex, t: Thresholds): RaisedFinding {
+  const component = index.components.get(name);
+  const total = fanIn + fanOut;
+  return {
+    id: findingId('HIGH_COUPLING', [name]),
+    kind: 'HIGH_COUPLING',
+    severity: severityFromIntent([component?.intent], 'MEDIUM'),
+    title: `${name} is coupled to ${total} components`,
+    get detail() {
+      return `${describe(name, component)} is depended on by ${fanIn} and depends on ${fanOut} distinct components (${total} in all), ` +
+      `against an estate median of ${norm} (median absolute deviation ${mad}; the limit is ${Math.max(limit, t.couplingMinDegree - 1)}). ` +
+      `Changes to it ripple widely and its failures reach many: split its responsibilities or put a stable interface in front of it.`;
+    },
+    components: [name],
+    path: undefined,
+    evidence: { traceIds: [], fanIn, fanOut, median: norm, mad },
   };
 }

@@ -50,6 +50,7 @@ export function groupByRootCause(findings: readonly RaisedFinding[]): Grouped {
   // Path findings by the components on their path after the start; cascades by start and by
   // last hop; catalog findings by their entry.
   const byInner = new Map<string, RaisedFinding[]>();
+  const byOnPath = new Map<string, RaisedFinding[]>();
   const byStart = new Map<string, RaisedFinding[]>();
   const byHop = new Map<string, RaisedFinding[]>();
   const lastHopHead = new Map<string, RaisedFinding>();
@@ -63,6 +64,7 @@ export function groupByRootCause(findings: readonly RaisedFinding[]): Grouped {
     const path = f.path;
     if ((f.kind === 'CASCADING_RISK_PATH' || f.kind === 'SYNC_AI_ON_CRITICAL_PATH') && path && path.length >= 2) {
       for (let i = 1; i < path.length; i++) push(byInner, path[i]!, f);
+      for (const name of path) push(byOnPath, name, f);
       if (f.kind === 'CASCADING_RISK_PATH') {
         push(byStart, path[0]!, f);
         for (let i = 1; i < path.length; i++) push(byHop, hop(path, i), f);
@@ -70,7 +72,7 @@ export function groupByRootCause(findings: readonly RaisedFinding[]): Grouped {
       }
     }
   }
-  const index: Indexes = { byInner, byStart, byHop, lastHopHead };
+  const index: Indexes = { byInner, byOnPath, byStart, byHop, lastHopHead };
 
   const parent = new Map<RaisedFinding, RaisedFinding>();
   for (const a of findings) {
@@ -117,17 +119,8 @@ const hop = (path: readonly string[], i: number) => `${path[i - 1]}\u0000${path[
 interface Indexes {
   /** Cascading-risk and SYNC_AI paths by each component after their start. */
   byInner: ReadonlyMap<string, RaisedFinding[]>;
-  /** Cascading-risk paths by their start. */
-  byStart: ReadonlyMap<string, RaisedFinding[]>;
-  /** Cascading-risk paths by each hop on them. */
-  byHop: ReadonlyMap<string, RaisedFinding[]>;
-  /** The first (by `precedes`) cascading-risk path ending with each hop. */
-  lastHopHead: ReadonlyMap<string, RaisedFinding>;
-}
-
-interface Indexes {
-  /** Cascading-risk and SYNC_AI paths by each component after their start. */
-  byInner: ReadonlyMap<string, RaisedFinding[]>;
+  /** The same, by every component on them. */
+  byOnPath: ReadonlyMap<string, RaisedFinding[]>;
   /** Cascading-risk paths by their start. */
   byStart: ReadonlyMap<string, RaisedFinding[]>;
   /** Cascading-risk paths by each hop on them. */
@@ -137,7 +130,27 @@ interface Indexes {
 }
 
 /** The findings that could explain `a`, by the rules in the header. */
-function explainersOf(a: RaisedFinding, { byInner, byStart, byHop, lastHopHead }: Indexes): RaisedFinding[] {
+/**
+ * Path findings containing every one of `names` and holding one of `inner` after their start,
+ * looked up from the rarest name: a busy component lies on thousands of paths.
+ */
+function pathsThrough(index: Indexes, names: readonly string[], inner: readonly string[]): RaisedFinding[] {
+  let from: readonly RaisedFinding[] | undefined;
+  for (const name of names) {
+    const list = index.byOnPath.get(name) ?? [];
+    if (!from || list.length < from.length) from = list;
+    if (list.length === 0) return [];
+  }
+  if (!from) {
+    const seen = new Set<RaisedFinding>();
+    for (const name of inner) for (const b of index.byInner.get(name) ?? []) seen.add(b);
+    from = [...seen];
+  }
+  return from.filter((b) => names.every((n) => b.path!.includes(n)) && inner.some((n) => b.path!.indexOf(n) >= 1));
+}
+
+function explainersOf(a: RaisedFinding, index: Indexes): RaisedFinding[] {
+  const { byStart, byHop, lastHopHead } = index;
   const path = a.path ?? [];
   switch (a.kind) {
     case 'CASCADING_RISK_PATH': {
@@ -152,7 +165,8 @@ function explainersOf(a: RaisedFinding, { byInner, byStart, byHop, lastHopHead }
       const caller = path[path.length - 2]!;
       const waiting = stringList(a.evidence.waiting);
       // A path of a few hops cannot hold more waiting components than it has.
-      return (byInner.get(caller) ?? []).filter((b) => b.kind === 'CASCADING_RISK_PATH' && waiting.length <= b.path!.length && waiting.every((w) => b.path!.includes(w)));
+      if (waiting.length > MAX_PATH) return [];
+      return pathsThrough(index, waiting, [caller]).filter((b) => b.kind === 'CASCADING_RISK_PATH');
     }
     case 'UNHANDLED_EXCEPTION': {
       const out: RaisedFinding[] = [];
@@ -164,12 +178,8 @@ function explainersOf(a: RaisedFinding, { byInner, byStart, byHop, lastHopHead }
     case 'SINGLE_POINT_OF_FAILURE': {
       const causes = [a.components[0]!, ...stringList(a.evidence.chain)];
       const criticals = stringList(a.evidence.criticalDependents);
-      const out = new Set<RaisedFinding>();
       if (criticals.length > MAX_PATH) return [];
-      for (const cause of causes) {
-        for (const b of byInner.get(cause) ?? []) if (criticals.length <= b.path!.length && criticals.every((c) => b.path!.includes(c))) out.add(b);
-      }
-      return [...out];
+      return pathsThrough(index, criticals, causes);
     }
     default:
       return [];
@@ -215,12 +225,9 @@ function withExplained(head: RaisedFinding, folded: readonly RaisedFinding[]): R
     },
     components,
     path: head.path,
-    // Descriptors, not values, so evidence built when read stays that way.
-    evidence: Object.defineProperties({ traceIds: head.evidence.traceIds }, {
-      ...Object.getOwnPropertyDescriptors(head.evidence),
-      explains: { value: folded.map((f) => `${f.kind} ${f.id}: ${f.title}`), enumerable: true, writable: true, configurable: true },
-      explainedIds: { value: folded.map((f) => f.id), enumerable: true, writable: true, configurable: true },
-    }),
+    // The head's own evidence object, added to rather than copied: copying would build what is
+    // built when read (a risk path's hops), and the findings of a pass are that pass's own.
+    evidence: Object.assign(head.evidence, { explains: folded.map((f) => `${f.kind} ${f.id}: ${f.title}`), explainedIds: folded.map((f) => f.id) }),
   };
 }
 

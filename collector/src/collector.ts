@@ -10,6 +10,8 @@ import { createSpanInference } from './inference/span-inference.ts';
 import { createOtlpHttpReceiver, type ReceiverStats } from './receiver/otlp-http-receiver.ts';
 import { createOtlpGrpcReceiver, type PushBack } from './receiver/otlp-grpc-receiver.ts';
 import { createFlushLoop } from './store/flush-loop.ts';
+import { createPublishLoop } from './store/publish-loop.ts';
+import { createDeltaBuffer } from './aggregate/delta-buffer.ts';
 import { createGraphWriter } from './store/graph-writer.ts';
 import { ensureSchema } from './store/neo4j-schema.ts';
 import { createDetectionLoop } from './detection-loop.ts';
@@ -47,17 +49,19 @@ export function createCollector(options: CollectorOptions) {
   const log = options.log ?? ((line: string) => console.error(`[collector] ${line}`));
   const clock = options.clock ?? Date.now;
 
-  // A new dependency asks for an early flush: it is what freshness is about (span -> edge on the map).
+  // A new dependency asks for an early publish: it is what freshness is about (span -> edge on the map).
   const aggregator = createGraphAggregator({
     maxDependencies: config.maxPendingDependencies,
     maxComponents: config.maxPendingDependencies,
-    onNewDependency: () => flushLoop.flushSoon(),
+    onNewDependency: () => publishLoop.soon(),
     clock,
     maxClockSkewMs: config.maxClockSkewMs,
     // A replayed backlog spreads over many minutes: write it in pieces rather than hold it all.
-    onManyBuckets: () => flushLoop.flushSoon(),
+    onManyBuckets: () => publishLoop.soon(),
     maxBuckets: PENDING_BUCKETS,
   });
+  // Published but not yet in Neo4j, merged: Neo4j is written on its own, slower rhythm.
+  const unwritten = createDeltaBuffer();
   // A representative run per workflow, for the onboarding docs' sequence diagrams (workflows/).
   const shapes = createShapeRecorder({ clock, holdMs: 2 * config.pairingTimeoutMs });
   const shapeStore = createWorkflowShapeStore(driver, config.neo4j.database);
@@ -99,19 +103,32 @@ export function createCollector(options: CollectorOptions) {
     onPass: (pass) => alerter?.onPass(pass),
   });
   const writer = createGraphWriter(driver, config.neo4j.database, config.collectorId);
+  // Every drain goes to the read model at once (GraphQL, detectors and subscriptions see it within
+  // ORRERY_FLUSH_MS) and into the buffer Neo4j is written from every ORRERY_WRITE_MS: Neo4j's
+  // cost then follows the edges that changed per write, not the number of drains.
+  async function publish(): Promise<void> {
+    inference.expire();
+    // At its bound (Neo4j behind or away), new observations wait in the aggregator, which is
+    // bounded too and makes the receivers push back, rather than growing the buffer.
+    const held = unwritten.stats();
+    if (held.buckets >= PENDING_BUCKETS || held.dependencies >= config.maxPendingDependencies) return;
+    const delta = aggregator.drain();
+    if (delta.components.length === 0 && delta.dependencies.length === 0 && delta.workflows.length === 0) return;
+    readModel.applyDelta(delta);
+    unwritten.add(delta);
+    if (unwritten.stats().buckets >= PENDING_BUCKETS / 2) flushLoop.flushSoon(0);
+    // Not awaited, and a failure only logged: shapes are few and rewritten when they change.
+    void shapeStore.write(shapes.takeChanged()).catch((error: Error) => log(`workflow shapes not written: ${error.message}`));
+    await options.afterFlush?.(delta);
+    // Not awaited: a detector pass must never hold up the next publish.
+    void detection.run();
+  }
+  const publishLoop = createPublishLoop({ everyMs: config.flushMs, publish, log });
   const flushLoop = createFlushLoop({
-    aggregator,
+    aggregator: unwritten,
     writer,
-    flushMs: config.flushMs,
-    beforeFlush: () => inference.expire(),
-    afterFlush: async (delta) => {
-      readModel.applyDelta(delta);
-      // Not awaited, and a failure only logged: shapes are few and rewritten when they change.
-      void shapeStore.write(shapes.takeChanged()).catch((error: Error) => log(`workflow shapes not written: ${error.message}`));
-      await options.afterFlush?.(delta);
-      // Not awaited: a detector pass must never hold up the next flush.
-      void detection.run();
-    },
+    flushMs: config.writeMs,
+    backlogged: () => unwritten.stats().buckets >= PENDING_BUCKETS / 10,
     log,
   });
   // Push back when writes are failing and the pending edge set is nearly full (unavailable), or
@@ -119,7 +136,8 @@ export function createCollector(options: CollectorOptions) {
   // Exporters retry either.
   const pushBack = (): PushBack => {
     const pending = aggregator.stats();
-    if (flushLoop.stats().degraded && pending.pendingDependencies >= config.maxPendingDependencies * 0.9) return 'unavailable';
+    const held = unwritten.stats();
+    if (flushLoop.stats().degraded && Math.max(pending.pendingDependencies, held.dependencies) >= config.maxPendingDependencies * 0.9) return 'unavailable';
     return pending.pendingBuckets >= 0.9 * PENDING_BUCKETS ? 'busy' : undefined;
   };
   const receiver = createOtlpHttpReceiver({
@@ -166,6 +184,7 @@ export function createCollector(options: CollectorOptions) {
       // Expire halves between flushes too, so a virtual peer appears within the pairing timeout.
       expiryTimer = setInterval(() => inference.expire(), Math.max(50, Math.min(1000, config.pairingTimeoutMs / 4)));
       expiryTimer.unref();
+      publishLoop.start();
       flushLoop.start();
       void detection.run(true); // findings from what is already in the graph, before new traffic
       // Passes follow flushes, and with no traffic nothing is flushed; yet a finding whose cause
@@ -181,9 +200,9 @@ export function createCollector(options: CollectorOptions) {
       log(`OTLP/HTTP receiver on http://${config.host}:${port}/v1/traces, OTLP/gRPC on ${config.host}:${grpcPort}`);
       return { otlpUrl: `http://${config.host}:${port}/v1/traces`, otlpGrpcAddress: `${config.host}:${grpcPort}` };
     },
-    /** Expires what has waited past the pairing timeout and writes everything pending now. */
+    /** Expires what has waited past the pairing timeout, publishes and writes everything pending now. */
     async flush(): Promise<void> {
-      inference.expire();
+      await publishLoop.now();
       await flushLoop.flush();
     },
     /** Runs a detector pass now (after any pass under way). */
@@ -201,7 +220,14 @@ export function createCollector(options: CollectorOptions) {
       // Unpaired halves are resolved now rather than lost with the process.
       inference.expireAll();
       shapes.expireAll();
+      await publishLoop.stop();
+      await publishLoop.now();
       await flushLoop.stop();
+      // A buffer at its bound (Neo4j was behind) left the rest in the aggregator: one more round.
+      if (aggregator.stats().pendingDependencies > 0) {
+        await publishLoop.now();
+        await flushLoop.flush().catch(() => undefined);
+      }
       await shapeStore.write(shapes.takeChanged()).catch((error: Error) => log(`workflow shapes not written: ${error.message}`));
       await detection.idle();
       await alerter?.stop();
@@ -212,7 +238,8 @@ export function createCollector(options: CollectorOptions) {
     rollUp,
     stats() {
       return {
-        receiver: mergeReceiverStats(receiver.stats(), grpcReceiver.stats()), grpc: grpcReceiver.stats(), inference: inference.stats(), aggregator: aggregator.stats(), flush: flushLoop.stats(), detection: detection.stats(),
+        receiver: mergeReceiverStats(receiver.stats(), grpcReceiver.stats()), grpc: grpcReceiver.stats(), inference: inference.stats(), aggregator: aggregator.stats(),
+        flush: { ...flushLoop.stats(), unwritten: flushLoop.stats().unwritten || !unwritten.isEmpty() }, unwrittenDelta: unwritten.stats(), detection: detection.stats(),
         rollup: rollup.stats(), readModel: { buckets: readModel.bucketCount() },
         alerts: alerter?.stats() ?? [],
       };

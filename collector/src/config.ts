@@ -17,7 +17,10 @@ export interface OrreryConfig {
   /** Receivers (ORRERY_ALERT_WEBHOOK_URL, ORRERY_ALERTMANAGER_URL, ORRERY_SLACK_WEBHOOK_URL, the rules file's) and routes (ORRERY_ALERT_RULES). */
   alerting: AlertingConfig;
   demo: boolean;
+  /** How often aggregated observations are published to the read model (GraphQL, detectors, subscriptions). */
   flushMs: number;
+  /** How often what was published is written to Neo4j (its cost follows edges changed per write, not flushes). */
+  writeMs: number;
   pairingTimeoutMs: number;
   handoffTimeoutMs: number;
   staleAfterMs: number;
@@ -107,6 +110,7 @@ export function loadConfig(env: Env = process.env): OrreryConfig {
     catalogPath: text('ORRERY_CATALOG'),
     demo: flag('ORRERY_DEMO', true),
     flushMs: integer('ORRERY_FLUSH_MS', 500, 10, 3_600_000),
+    writeMs: integer('ORRERY_WRITE_MS', 5000, 10, 3_600_000),
     pairingTimeoutMs: integer('ORRERY_PAIRING_TIMEOUT_MS', 10_000, 10, 3_600_000),
     handoffTimeoutMs: integer('ORRERY_HANDOFF_TIMEOUT_MS', 300_000, 10, 7 * 86_400_000),
     staleAfterMs: integer('ORRERY_STALE_AFTER_MS', 7 * 86_400_000, 1000, 365 * 86_400_000),

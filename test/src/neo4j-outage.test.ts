@@ -56,6 +56,7 @@ beforeAll(async () => {
     ORRERY_API_PORT: String(await freePort()),
     ORRERY_DEMO: '0',
     ORRERY_FLUSH_MS: '200',
+    ORRERY_WRITE_MS: '200',
   });
   platform = await startPlatform({ config, log: () => {} });
 });
@@ -79,10 +80,17 @@ describe('when Neo4j is away', () => {
       expect(flush.failedFlushes).toBeGreaterThan(0);
     }, 40_000);
     expect(platform.collector.stats().aggregator.droppedInteractions).toBe(0);
+    // The map stays live meanwhile: what was accepted is published to the read model, and waits
+    // for Neo4j in the write buffer.
+    await eventually(async () => expect(await observedCalls()).toBe(30));
+    expect(platform.collector.stats().flush.unwritten).toBe(true);
 
     neo4j = await startEmbeddedNeo4j({ dataDir, boltPort, heapMb: 512, log: () => {} });
-    await eventually(async () => expect(await observedCalls()).toBe(30), 90_000, 500);
-    expect(platform.collector.stats().flush.degraded).toBe(false);
+    await eventually(async () => {
+      const flush = platform.collector.stats().flush;
+      expect([flush.degraded, flush.unwritten]).toEqual([false, false]);
+    }, 90_000, 500);
+    expect(await observedCalls()).toBe(30);
     // In Neo4j itself: the lifetime total and the minute buckets both hold every call, once.
     const driver = neo4jDriver.driver(neo4j.uri);
     try {

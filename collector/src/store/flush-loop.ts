@@ -1,4 +1,6 @@
-// Moves aggregated deltas into Neo4j on a timer (ORRERY_FLUSH_MS). A failed write is kept as it
+// Moves published deltas into Neo4j on a timer (ORRERY_WRITE_MS). The read model has them already
+// (collector.ts publishes every drain to it first), so this rhythm sets Neo4j's cost and how much
+// a crash could lose, not what GraphQL shows. A failed write is kept as it
 // is, with its sequence number, and retried with backoff before anything newer is drained: if
 // the failed attempt committed after all (its answer was lost), the writer sees the seq already
 // recorded and skips it, so nothing is counted twice. While Neo4j is away new traffic waits in the
@@ -8,7 +10,7 @@
 // transaction and one seq each, in order. A piece Neo4j refuses for its transaction memory limit
 // never committed: it is cut in half and its halves written with new seqs, and later drains use
 // the smaller size, so a backlog can never wedge the loop on a delta too large to ever fit.
-import type { GraphAggregator, GraphDelta } from '../aggregate/graph-aggregator.ts';
+import type { GraphDelta } from '../aggregate/graph-aggregator.ts';
 import type { GraphWriter } from './graph-writer.ts';
 import { isTransactionTooLarge, rowsOf, splitDelta } from './split-delta.ts';
 
@@ -33,7 +35,8 @@ export interface FlushStats {
 }
 
 export interface FlushLoopOptions {
-  aggregator: GraphAggregator;
+  /** Where deltas wait to be written (the delta buffer; a bare aggregator in tests). */
+  aggregator: { drain(): GraphDelta };
   writer: GraphWriter;
   flushMs: number;
   /** Runs before each flush (pairing expiry, so expired halves are in this flush). */
@@ -44,6 +47,8 @@ export interface FlushLoopOptions {
   maxBackoffMs?: number;
   /** Rows per transaction to start with (default 20,000); halved whenever Neo4j refuses one as too large. */
   maxRowsPerWrite?: number;
+  /** True when a backlog waits (a replay): the next write starts at once instead of after flushMs. */
+  backlogged?: () => boolean;
 }
 
 export function createFlushLoop(options: FlushLoopOptions) {
@@ -130,7 +135,7 @@ export function createFlushLoop(options: FlushLoopOptions) {
     if (recentMs.length > 256) recentMs.shift();
     // A skipped delta was applied by the earlier attempt; the read model still needs it once.
     if (stats.lastFlushMs > 5 * options.flushMs) {
-      options.log(`slow write: ${delta.dependencies.length} dependencies took ${Math.round(stats.lastFlushMs)} ms (flush interval ${options.flushMs} ms)`);
+      options.log(`slow write: ${delta.dependencies.length} dependencies took ${Math.round(stats.lastFlushMs)} ms (write interval ${options.flushMs} ms)`);
     }
     await options.afterFlush?.(delta);
   }
@@ -143,7 +148,7 @@ export function createFlushLoop(options: FlushLoopOptions) {
       timer = undefined;
       timerDueAt = Infinity;
       running = flushOnce()
-        .then(() => schedule(options.flushMs))
+        .then(() => schedule(options.backlogged?.() ? 0 : options.flushMs))
         .catch(() => schedule(Math.min(options.maxBackoffMs ?? 30_000, options.flushMs * 2 ** Math.min(consecutiveFailures, 6))));
     }, delayMs);
     timer.unref?.();

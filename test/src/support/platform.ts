@@ -24,6 +24,7 @@ export async function startTestPlatform(neo4jUri: string, env: Record<string, st
     ORRERY_API_PORT: String(await freePort()),
     ORRERY_DEMO: '0',
     ORRERY_FLUSH_MS: '200',
+    ORRERY_WRITE_MS: '200',
     ORRERY_PAIRING_TIMEOUT_MS: '1000',
     ...env,
   });

@@ -13,6 +13,8 @@ export interface HopTrafficOptions {
   spansPerRequest?: number;
   startMs: number;
   seed?: number;
+  /** Prefix of service names (default `svc-`). */
+  prefix?: string;
 }
 
 export interface ExpectedEdge {
@@ -50,7 +52,7 @@ export function generateHopTraffic(options: HopTrafficOptions): HopTraffic {
   const random = rng(options.seed ?? 12);
   const serviceCount = options.services ?? 200;
   const perRequest = options.spansPerRequest ?? 500;
-  const names = Array.from({ length: serviceCount }, (_, i) => `svc-${String(i).padStart(3, '0')}`);
+  const names = Array.from({ length: serviceCount }, (_, i) => `${options.prefix ?? 'svc-'}${String(i).padStart(3, '0')}`);
   const callees = names.map((_, i) => Array.from({ length: CALLEES }, (_, k) => (i + 1 + ((k * 37 + i * 11) % (serviceCount - 1))) % serviceCount));
   const hex = (bytes: number) => {
     let out = '';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Interaction } from '../model/interaction.ts';
-import { createDeltaBuffer, mergeSparse } from './delta-buffer.ts';
+import { createDeltaBuffer } from './delta-buffer.ts';
+import { mergeSparse } from './latency-histogram.ts';
 import { createGraphAggregator, type GraphDelta } from './graph-aggregator.ts';
 
 const MINUTE = 60_000;

@@ -5,7 +5,7 @@
 // writer's Cypher does (sums, min/max, newest-wins for descriptive fields, exemplars newest
 // first), so writing two deltas merged is the same as writing them one after the other.
 // Memory is bounded by distinct entities × minute buckets, never by spans. Pure.
-import { mergeCounts } from './latency-histogram.ts';
+import { mergeCounts, mergeSparse } from './latency-histogram.ts';
 import type { ComponentDelta, DependencyBucketDelta, DependencyDelta, GraphDelta, WorkflowBucketDelta, WorkflowDelta } from './graph-aggregator.ts';
 
 const MAX_EXEMPLARS = 5;
@@ -13,27 +13,6 @@ const MAX_EXEMPLARS = 5;
 /** Newest first, then older ones not already there, at most five (as graph-writer.ts keeps them). */
 function exemplars(newer: readonly string[], older: readonly string[]): string[] {
   return [...newer, ...older.filter((t) => !newer.includes(t))].slice(0, MAX_EXEMPLARS);
-}
-
-/** Two sparse histograms ([bin, count, ...], bins ascending) as one. */
-export function mergeSparse(a: readonly number[], b: readonly number[]): number[] {
-  const out: number[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < a.length || j < b.length) {
-    if (j >= b.length || (i < a.length && a[i]! < b[j]!)) {
-      out.push(a[i]!, a[i + 1]!);
-      i += 2;
-    } else if (i >= a.length || b[j]! < a[i]!) {
-      out.push(b[j]!, b[j + 1]!);
-      j += 2;
-    } else {
-      out.push(a[i]!, a[i + 1]! + b[j + 1]!);
-      i += 2;
-      j += 2;
-    }
-  }
-  return out;
 }
 
 function mergeComponent(into: ComponentDelta, c: ComponentDelta): void {

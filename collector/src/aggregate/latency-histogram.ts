@@ -71,3 +71,24 @@ export function quantileMs(counts: readonly number[], q: number): number | undef
   }
   return bucketValueMs(counts.length - 1);
 }
+
+/** Two sparse histograms ([bin, count, ...], bins ascending) as one. */
+export function mergeSparse(a: readonly number[], b: readonly number[]): number[] {
+  const out: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    if (j >= b.length || (i < a.length && a[i]! < b[j]!)) {
+      out.push(a[i]!, a[i + 1]!);
+      i += 2;
+    } else if (i >= a.length || b[j]! < a[i]!) {
+      out.push(b[j]!, b[j + 1]!);
+      j += 2;
+    } else {
+      out.push(a[i]!, a[i + 1]! + b[j + 1]!);
+      i += 2;
+      j += 2;
+    }
+  }
+  return out;
+}

@@ -18,7 +18,8 @@ export interface EstateTrafficOptions {
 const str = (key: string, value: string) => ({ key, value: { stringValue: value } });
 const int = (key: string, value: number) => ({ key, value: { intValue: String(value) } });
 
-function rng(seed: number) {
+/** xorshift32: the generators' deterministic source of randomness. */
+export function rng(seed: number) {
   let state = seed >>> 0 || 1;
   return () => {
     state ^= state << 13;

@@ -4,6 +4,8 @@
 // spans per request mixed across services as a gateway forwards them, and one trace in ten split
 // across two consecutive requests (so halves pair across batches). Deterministic for a seed.
 
+import { rng } from './estate-traffic.ts';
+
 type Json = Record<string, unknown>;
 
 export interface HopTrafficOptions {
@@ -34,16 +36,6 @@ export interface HopTraffic {
 
 /** Callees per service: ~900 distinct edges among 200 services, as in the measurement. */
 const CALLEES = 5;
-
-function rng(seed: number) {
-  let state = seed >>> 0 || 1;
-  return () => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return (state >>> 0) / 4294967296;
-  };
-}
 
 const str = (key: string, value: string) => ({ key, value: { stringValue: value } });
 const int = (key: string, value: number) => ({ key, value: { intValue: String(value) } });

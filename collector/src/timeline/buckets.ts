@@ -1,7 +1,7 @@
 // One series of time buckets (a dependency's or a component's), kept sorted by start, with
 // latency histograms stored sparse ([bin, count, bin, count, ...]): a minute of one edge touches a
 // handful of the 191 bins, so dense lists would be most of the read model's memory. Pure.
-import { bucketValueMs, HISTOGRAM_BUCKETS } from '../aggregate/latency-histogram.ts';
+import { bucketValueMs, HISTOGRAM_BUCKETS, mergeSparse } from '../aggregate/latency-histogram.ts';
 import { rolledStart, type RollupPlan } from './tiers.ts';
 
 export interface Counts {
@@ -44,26 +44,6 @@ export function dense(pairs: readonly number[]): number[] {
   for (let i = 0; i < pairs.length; i += 2) {
     while (out.length < pairs[i]!) out.push(0);
     out[pairs[i]!] = pairs[i + 1]!;
-  }
-  return out;
-}
-
-function mergeSparse(a: readonly number[], b: readonly number[]): number[] {
-  const out: number[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < a.length || j < b.length) {
-    if (j >= b.length || (i < a.length && a[i]! < b[j]!)) {
-      out.push(a[i]!, a[i + 1]!);
-      i += 2;
-    } else if (i >= a.length || b[j]! < a[i]!) {
-      out.push(b[j]!, b[j + 1]!);
-      j += 2;
-    } else {
-      out.push(a[i]!, a[i + 1]! + b[j + 1]!);
-      i += 2;
-      j += 2;
-    }
   }
   return out;
 }

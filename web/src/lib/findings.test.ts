@@ -40,6 +40,11 @@ describe('severity order', () => {
     expect(list.sort(compareFindings).map((f) => f.id)).toEqual(['critical', 'high-new', 'high-old', 'high-acked', 'low']);
   });
 
+  it('puts the finding with more traffic at stake first within a severity (evidence.impact)', () => {
+    const list = [finding('quiet', { severity: 'HIGH', evidence: { impact: 12 } }), finding('busy', { severity: 'HIGH', evidence: { impact: 900 } }), finding('medium', { severity: 'MEDIUM', evidence: { impact: 5000 } })];
+    expect(list.sort(compareFindings).map((f) => f.id)).toEqual(['busy', 'quiet', 'medium']);
+  });
+
   it('keeps the worse of two severities', () => {
     expect(worseSeverity('MEDIUM', 'HIGH')).toBe('HIGH');
     expect(worseSeverity('INFO', 'LOW')).toBe('LOW');

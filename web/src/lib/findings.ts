@@ -54,10 +54,14 @@ export function isActive(finding: Finding): boolean {
 }
 
 /** Worst first; among equals, open before acknowledged, then the most recently seen. */
+/** The tier-weighted traffic a finding puts at stake, as the detectors ranked it (0 when not given). */
+const impactOf = (f: Finding): number => (typeof f.evidence?.['impact'] === 'number' ? f.evidence['impact'] : 0);
+
 export function compareFindings(a: Finding, b: Finding): number {
   return (
     severityRank(a.severity) - severityRank(b.severity) ||
     STATUS_RANK[a.status] - STATUS_RANK[b.status] ||
+    impactOf(b) - impactOf(a) ||
     b.lastSeen.localeCompare(a.lastSeen) ||
     a.kind.localeCompare(b.kind) ||
     a.title.localeCompare(b.title) ||

@@ -117,8 +117,6 @@ export function createCollector(options: CollectorOptions) {
     readModel.applyDelta(delta);
     unwritten.add(delta);
     if (unwritten.stats().buckets >= PENDING_BUCKETS / 2) flushLoop.flushSoon(0);
-    // Not awaited, and a failure only logged: shapes are few and rewritten when they change.
-    void shapeStore.write(shapes.takeChanged()).catch((error: Error) => log(`workflow shapes not written: ${error.message}`));
     await options.afterFlush?.(delta);
     // Not awaited: a detector pass must never hold up the next publish.
     void detection.run();
@@ -129,6 +127,10 @@ export function createCollector(options: CollectorOptions) {
     writer,
     flushMs: config.writeMs,
     backlogged: () => unwritten.stats().buckets >= PENDING_BUCKETS / 10,
+    // Representative runs go with each write, not each publish: every new run replaces one, and a
+    // run from seconds ago is as representative (at publish rhythm they were 400 rows a second).
+    // Not awaited, and a failure only logged: they are rewritten when they change.
+    afterFlush: () => void shapeStore.write(shapes.takeChanged()).catch((error: Error) => log(`workflow shapes not written: ${error.message}`)),
     log,
   });
   // Push back when writes are failing and the pending edge set is nearly full (unavailable), or

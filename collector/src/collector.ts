@@ -117,6 +117,8 @@ export function createCollector(options: CollectorOptions) {
     readModel.applyDelta(delta);
     unwritten.add(delta);
     if (unwritten.stats().buckets >= PENDING_BUCKETS / 2) flushLoop.flushSoon(0);
+    // Not awaited, and a failure only logged: shapes are few and rewritten when they change.
+    void shapeStore.write(shapes.takeChanged()).catch((error: Error) => log(`workflow shapes not written: ${error.message}`));
     await options.afterFlush?.(delta);
     // Not awaited: a detector pass must never hold up the next publish.
     void detection.run();
@@ -127,10 +129,6 @@ export function createCollector(options: CollectorOptions) {
     writer,
     flushMs: config.writeMs,
     backlogged: () => unwritten.stats().buckets >= PENDING_BUCKETS / 10,
-    // Representative runs go with each write, not each publish: every new run replaces one, and a
-    // run from seconds ago is as representative (at publish rhythm they were 400 rows a second).
-    // Not awaited, and a failure only logged: they are rewritten when they change.
-    afterFlush: () => void shapeStore.write(shapes.takeChanged()).catch((error: Error) => log(`workflow shapes not written: ${error.message}`)),
     log,
   });
   // Push back when writes are failing and the pending edge set is nearly full (unavailable), or
@@ -161,7 +159,10 @@ export function createCollector(options: CollectorOptions) {
     if (rollupRunning) return rollupRunning;
     const now = clock();
     readModel.rollUp(now);
-    rollupRunning = rollup.run(now)
+    // What the read model has, Neo4j gets first (a failed write is the flush loop's to retry), so
+    // the roll-up ages the same minutes in both instead of leaving late-written ones for next time.
+    rollupRunning = flushLoop.flush().catch(() => undefined)
+      .then(() => rollup.run(now))
       .catch((error: Error) => log(`bucket roll-up failed (retried next minute): ${error.message}`))
       .finally(() => { rollupRunning = undefined; });
     return rollupRunning;

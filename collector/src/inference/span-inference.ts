@@ -5,7 +5,8 @@
 // Rules (DESIGN.md §2.3; every span's fate is named in span-outcomes.ts):
 //  - CLIENT span + a span of another service whose parent it is      -> SYNC caller -> callee
 //    (the callee is a SERVER span, or a component traced under its own service.name)
-//  - CLIENT span that expires unpaired                                -> SYNC caller -> virtual peer
+//  - CLIENT span that expires unpaired                                -> SYNC caller -> virtual peer,
+//    or the service paired calls to its address found there (endpoint-directory.ts)
 //  - PRODUCER span + CONSUMER that links to it or is its child         -> ASYNC producer -> consumer
 //  - any other span whose parent belongs to another service           -> parent's service -> span's
 //    service (parent -> child inference: every service boundary a trace crosses is an edge)
@@ -23,6 +24,7 @@ import type { Span } from '../model/span.ts';
 import type { ComponentRef, ComponentSighting, DependencyKind, Interaction } from '../model/interaction.ts';
 import { classifySpan, type SpanRole } from './classify-span.ts';
 import { unknownPeerOf } from './component-identity.ts';
+import { createEndpointDirectory } from './endpoint-directory.ts';
 import { createPairingStore, type Expiring, type PairingStoreStats } from './pairing-store.ts';
 import { createRecentIds, spanIdentity } from './recent-ids.ts';
 import { answered, createSpanIndex, foldsTransport, placeholder, ROLE, roleOf, serviceOf, type IndexedSpan, type RoleCode } from './span-index.ts';
@@ -133,6 +135,10 @@ export function createSpanInference(options: SpanInferenceOptions) {
   const index = createSpanIndex({ windowMs: options.pairingTimeoutMs, maxSpans: options.maxPendingSpans * 4, maxServices: 100_000, clock });
   // (producer, consumer service) pairs already counted: a receive and a process span of one message are one handoff.
   const handoffs = createRecentIds({ windowMs: options.pairingTimeoutMs, maxIds: options.maxPendingSpans * 2, clock });
+  // Which service answers at each address a paired CLIENT span named: a late or sampled-out SERVER
+  // span then still leaves its call on the real edge. Fifteen minutes outlives any exporter delay
+  // and is short against an address being handed to another service.
+  const endpoints = createEndpointDirectory({ memoryMs: 15 * 60_000, maxAddresses: 50_000, clock });
   const workflows = createWorkflowTracker({
     windowMs: options.pairingTimeoutMs,
     maxTraces: options.maxPendingSpans,
@@ -216,6 +222,7 @@ export function createSpanInference(options: SpanInferenceOptions) {
     client.reachedCallee = true;
     index.markAnswered(client.identity);
     settle(client, 'pairedCall');
+    if (callee.role.role === 'server' && role.peer?.kind === 'EXTERNAL' && callee.serviceId !== 0) endpoints.learn(role.peer.name, callee.serviceId);
     emit(refOf(client), refOf(callee), kind, role.protocol !== 'unknown' ? role.protocol : calleeProtocol,
       calleeOperation ?? role.operation, client, duration(client), client.error, callee.error);
     // The outer CLIENT of a nested pair (an SDK call around its HTTP request) is now explained.
@@ -380,6 +387,11 @@ export function createSpanInference(options: SpanInferenceOptions) {
     if (client.calleeOf !== 'none' && (!role.peer || role.selfPeer)) return settle(client, client.calleeOf === 'pair' ? 'pairedCall' : 'parentChildCrossing');
     if (client.parentFolds) return settle(client, 'nestedTransport');
     if (role.selfPeer) return settle(client, 'selfCall');
+    const knownAt = role.peer?.kind === 'EXTERNAL' ? endpoints.serviceAt(role.peer.name) : 0;
+    if (knownAt !== 0 && knownAt !== client.serviceId) {
+      emit(refOf(client), serviceRef(index.serviceName(knownAt)!, knownAt), 'SYNC', role.protocol, role.operation, client, duration(client), undefined, client.error);
+      return settle(client, 'callToKnownAddress');
+    }
     const peer = role.peer ?? unknownPeerOf(client.service);
     emit(refOf(client), peer, 'SYNC', role.protocol, role.operation, client, duration(client), undefined, client.error);
     settle(client, 'callToVirtualPeer');

@@ -11,6 +11,6 @@ describe('span outcomes', () => {
 
   it('say for each shape whether it is evidence of an edge', () => {
     const withEdge = OUTCOME_NAMES.filter((o) => SPAN_OUTCOMES[o].edge !== undefined);
-    expect(withEdge).toEqual(['pairedCall', 'callToVirtualPeer', 'databaseCall', 'aiCall', 'humanStep', 'published', 'consumed', 'parentChildCrossing', 'uninstrumentedCaller']);
+    expect(withEdge).toEqual(['pairedCall', 'callToVirtualPeer', 'callToKnownAddress', 'databaseCall', 'aiCall', 'humanStep', 'published', 'consumed', 'parentChildCrossing', 'uninstrumentedCaller']);
   });
 });

@@ -21,6 +21,10 @@ export const SPAN_OUTCOMES = {
     shape: 'CLIENT span no instrumented callee answered within the pairing timeout',
     edge: 'SYNC caller -> virtual peer named from service.peer.name/peer.service, server.address, url.full, network.peer.address or rpc.service; with none, a per-caller unknown peer',
   },
+  callToKnownAddress: {
+    shape: 'CLIENT span no callee answered within the pairing timeout, to an address where recent paired calls found one service (its SERVER span came late or was sampled out)',
+    edge: 'SYNC caller -> that service',
+  },
   databaseCall: {
     shape: 'span with db.system.name / db.system (not CONSUMER or PRODUCER)',
     edge: 'DATABASE service -> system://host[:port]/namespace',

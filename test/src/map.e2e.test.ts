@@ -55,6 +55,16 @@ describe('the map of the running demo estate', () => {
       await page.waitForTimeout(3000); // let the layout settle for the screenshot
       mkdirSync(ARTIFACTS, { recursive: true });
       await page.screenshot({ path: join(ARTIFACTS, 'map.png') });
+      // Framed clear of the legend: a component drawn under it could be neither seen nor clicked.
+      const legend = (await page.locator('section.legend').boundingBox())!;
+      const hidden: string[] = [];
+      for (const node of await page.locator('[data-testid="map"] [data-component]').all()) {
+        const box = await node.boundingBox();
+        if (!box) continue;
+        const [x, y] = [box.x + box.width / 2, box.y + box.height / 2];
+        if (x >= legend.x && x <= legend.x + legend.width && y >= legend.y && y <= legend.y + legend.height) hidden.push((await node.getAttribute('data-component'))!);
+      }
+      expect(hidden, 'components under the legend').toEqual([]);
     } finally {
       await page.close();
     }

@@ -25,7 +25,10 @@ export async function startTestPlatform(neo4jUri: string, env: Record<string, st
     ORRERY_DEMO: '0',
     ORRERY_FLUSH_MS: '200',
     ORRERY_WRITE_MS: '200',
-    ORRERY_PAIRING_TIMEOUT_MS: '1000',
+    // The demo's agents export every 500 ms; on a loaded 2-core machine a callee's export can lag
+    // its caller's by seconds, and the first calls (before any pair taught inference an address)
+    // would then end on a virtual peer named by the address.
+    ORRERY_PAIRING_TIMEOUT_MS: env['ORRERY_DEMO'] === '1' ? '5000' : '1000',
     ...env,
   });
   return startPlatform({ config, log: () => {}, demoBasePort: await freePort() });

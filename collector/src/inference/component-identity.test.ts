@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { endpointFromUrl } from './component-identity.ts';
+import { databaseDisplayName, endpointFromUrl } from './component-identity.ts';
 
 const DEFAULT_PORTS: Record<string, number> = { http: 80, https: 443, ws: 80, wss: 443 };
 
@@ -23,5 +23,17 @@ describe("an endpoint from a span's URL", () => {
     'http://exa%41mple.com/', 'file:///etc/hosts', 'not a url', 'http://', 'HTTP://UPPER.example:8080',
   ])('%s reads as the URL parser reads it', (url) => {
     expect(endpointFromUrl(url)).toEqual(byUrlParser(url));
+  });
+});
+
+describe("a database's short name on the map", () => {
+  it.each([
+    ['postgresql://orders-db.internal/orders', 'orders @ orders-db.internal'],
+    ['redis://cache-1', 'redis cache-1'],
+    ['mysql://(customer)/shop', 'shop mysql (customer)'],
+    ['sqlite:///inventory', 'inventory (sqlite)'],
+    ['not a database name', 'not a database name'],
+  ])('%s reads %s', (name, shown) => {
+    expect(databaseDisplayName(name)).toBe(shown);
   });
 });

@@ -99,12 +99,14 @@ export function databaseName(a: Attributes, system: string, caller: string): str
   return `${sys}://${where.host}${shownPort}${path}`;
 }
 
-/** A short name for the map: `orders @ orders-db.internal`, `redis cache-1`, `mysql (customer)`. */
+/** A short name for the map: `orders @ orders-db.internal`, `redis cache-1`, `mysql (customer)`, `inventory (sqlite)`. */
 export function databaseDisplayName(name: string): string {
   const match = /^([^:]+):\/\/([^/]*)(?:\/(.*))?$/.exec(name);
   if (!match) return name;
   const [, system, host, namespace] = match;
   if (host!.startsWith('(')) return `${namespace ? `${namespace} ` : ''}${system} ${host}`;
+  // An embedded database has no host: its file names it.
+  if (host === '') return namespace ? `${namespace} (${system})` : name;
   return namespace ? `${namespace} @ ${host}` : `${system} ${host}`;
 }
 

@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../collector/src/config.ts';
 import { startEmbeddedNeo4j } from '../neo4j-embedded/neo4j.ts';
-import { freePort } from '../test/src/support/free-port.ts';
+import { DEMO_PROCESSES } from '../agents/demo/topology.ts';
+import { freePort, freePortRange } from '../test/src/support/free-port.ts';
 import { startPlatform } from './platform.ts';
 
 const args = process.argv.slice(2);
@@ -31,7 +32,7 @@ try {
   const config = loadConfig({
     NEO4J_URI: neo4j.uri, ORRERY_OTLP_PORT: String(await freePort()), ORRERY_OTLP_GRPC_PORT: String(await freePort()), ORRERY_API_PORT: String(await freePort()), ORRERY_DEMO: '1',
   });
-  const platform = await startPlatform({ config, log: () => {}, demoBasePort: await freePort() });
+  const platform = await startPlatform({ config, log: () => {}, demoBasePort: await freePortRange(DEMO_PROCESSES.length) });
   try {
     console.error(`demo estate running; reading findings in ${minutes} min (map on ${platform.apiUrl}/)`);
     await new Promise((resolve) => setTimeout(resolve, minutes * 60_000));

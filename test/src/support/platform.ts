@@ -3,7 +3,8 @@
 import neo4j from 'neo4j-driver';
 import { loadConfig } from '../../../collector/src/config.ts';
 import { startPlatform, type Platform } from '../../../tools/platform.ts';
-import { freePort } from './free-port.ts';
+import { DEMO_PROCESSES } from '../../../agents/demo/topology.ts';
+import { freePort, freePortRange } from './free-port.ts';
 
 export async function clearGraph(uri: string): Promise<void> {
   const driver = neo4j.driver(uri);
@@ -31,7 +32,7 @@ export async function startTestPlatform(neo4jUri: string, env: Record<string, st
     ORRERY_PAIRING_TIMEOUT_MS: env['ORRERY_DEMO'] === '1' ? '5000' : '1000',
     ...env,
   });
-  return startPlatform({ config, log: () => {}, demoBasePort: await freePort() });
+  return startPlatform({ config, log: () => {}, demoBasePort: await freePortRange(DEMO_PROCESSES.length) });
 }
 
 export async function graphql<T = Record<string, unknown>>(apiUrl: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {

@@ -7,6 +7,7 @@ import type { Driver } from 'neo4j-driver';
 import type { OrreryConfig } from './config.ts';
 import { createGraphAggregator, type GraphDelta } from './aggregate/graph-aggregator.ts';
 import { createSpanInference } from './inference/span-inference.ts';
+import type { Span } from './model/span.ts';
 import { createOtlpHttpReceiver, type ReceiverStats } from './receiver/otlp-http-receiver.ts';
 import { createOtlpGrpcReceiver, type PushBack } from './receiver/otlp-grpc-receiver.ts';
 import { createFlushLoop } from './store/flush-loop.ts';
@@ -148,6 +149,7 @@ export function createCollector(options: CollectorOptions) {
   // The same path for OTLP/gRPC: one inference, one set of counters (merged in stats()).
   const grpcReceiver = createOtlpGrpcReceiver({ maxMessageBytes: config.maxBodyBytes, onSpans: (spans) => inference.ingest(spans), pushBack });
 
+  const expiryEveryMs = Math.max(50, Math.min(1000, config.pairingTimeoutMs / 4));
   let server: Server | undefined;
   let expiryTimer: NodeJS.Timeout | undefined;
   let rollupTimer: NodeJS.Timeout | undefined;
@@ -185,7 +187,7 @@ export function createCollector(options: CollectorOptions) {
         server!.listen(config.otlpPort, config.host, () => resolve());
       });
       // Expire halves between flushes too, so a virtual peer appears within the pairing timeout.
-      expiryTimer = setInterval(() => inference.expire(), Math.max(50, Math.min(1000, config.pairingTimeoutMs / 4)));
+      expiryTimer = setInterval(() => inference.expire(), expiryEveryMs);
       expiryTimer.unref();
       publishLoop.start();
       flushLoop.start();
@@ -207,6 +209,31 @@ export function createCollector(options: CollectorOptions) {
     async flush(): Promise<void> {
       await publishLoop.now();
       await flushLoop.flush();
+    },
+    /**
+     * Spans from a source other than the receivers (a Kafka topic): the same inference and counters' path.
+     * Returns false when the platform is pushing back (the caller should pause and retry, as exporters do).
+     */
+    ingest(spans: Span[]): boolean {
+      if (pushBack() !== undefined) return false;
+      inference.ingest(spans);
+      return true;
+    },
+    /**
+     * Resolves once everything ingested before the call is in Neo4j: every half then waiting has
+     * paired or expired (one pairing timeout and an expiry tick later), its drain is published and the
+     * buffer holding it written. Rejects when the write fails. A source that must not lose spans
+     * (Kafka offsets) acknowledges them only after this.
+     */
+    async durable(): Promise<void> {
+      await new Promise((resolve) => setTimeout(resolve, config.pairingTimeoutMs + expiryEveryMs + 10));
+      // The buffer at its bound leaves the rest in the aggregator: a few more rounds drain it.
+      for (let round = 0; round < 8; round++) {
+        await publishLoop.now();
+        await flushLoop.flush();
+        if (flushLoop.stats().unwritten) throw new Error(`Neo4j write failed: ${flushLoop.stats().lastError ?? 'unknown error'}`);
+        if (aggregator.stats().pendingDependencies === 0 || unwritten.stats().buckets < PENDING_BUCKETS / 2) return;
+      }
     },
     /** Runs a detector pass now (after any pass under way). */
     detect(): Promise<void> {

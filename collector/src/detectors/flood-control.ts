@@ -7,8 +7,9 @@
 // in one summary finding of that kind (kinds stay the DESIGN.md §5 ones, so alert routes and the
 // CI gate that match on kind see it). A summary's id is derived from its kind alone, so it opens
 // when a kind first overflows and resolves when it no longer does; its severity is the worst of
-// what it counts. A finding below the cap is not raised in that pass: it resolves like any
-// finding no longer raised, and opens again with its own id when it climbs back above the cap.
+// what it counts. A finding below the cap is still raised, only not listed: the summary carries
+// its id (`heldBack`), so one already open stays open instead of resolving and reopening as
+// traffic moves it across the cap, and one not yet open is not opened until it is listed.
 import type { FindingKind, RaisedFinding, Severity } from '../model/graph-snapshot.ts';
 import { count, describeKind } from './explain.ts';
 import { findingId } from './finding-id.ts';
@@ -80,6 +81,7 @@ function summary(kind: FindingKind, capped: readonly RaisedFinding[], max: numbe
       `Fix the listed findings first, or raise ORRERY_MAX_FINDINGS to list more.`,
     components: [],
     path: undefined,
+    heldBack: capped.map((f) => f.id),
     evidence: {
       traceIds: [],
       capped: capped.length,

@@ -159,4 +159,10 @@ export interface RaisedFinding {
   components: string[];
   path: string[] | undefined;
   evidence: { traceIds: string[]; [measure: string]: number | string | string[] };
+  /**
+   * Only on a summary beyond the cap (detectors/flood-control.ts): the ids of the findings it
+   * counts. They are still raised, just not listed: one already open stays open rather than
+   * resolving (and sending a resolved alert) until it is raised neither in the list nor here.
+   */
+  heldBack?: readonly string[];
 }

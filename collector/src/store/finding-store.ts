@@ -36,9 +36,16 @@ RETURN n.id AS id, opened`;
 // threshold (an error rate at the limit, a path whose propagation wavers) would otherwise flap
 // between OPEN and RESOLVED from one pass to the next.
 const RESOLVE_OTHERS = `
-MATCH (n:Finding) WHERE n.status <> 'RESOLVED' AND NOT n.id IN $ids AND n.lastSeen <= $nowMs - $graceMs
+MATCH (n:Finding) WHERE n.status <> 'RESOLVED' AND NOT n.id IN $ids AND NOT n.id IN $heldBack AND n.lastSeen <= $nowMs - $graceMs
 SET n.status = 'RESOLVED', n.resolvedAt = $nowMs
 RETURN n.id AS id`;
+
+// Findings beyond the cap are still raised (flood-control.ts): an open one stays as it is, seen now,
+// so its grace period counts from its last pass too.
+const TOUCH_HELD_BACK = `
+MATCH (n:Finding) WHERE n.id IN $heldBack AND n.status <> 'RESOLVED'
+SET n.lastSeen = $nowMs
+RETURN count(n) AS held`;
 
 export interface FindingChanges {
   opened: string[];
@@ -60,11 +67,13 @@ export function createFindingStore(driver: Driver, database: string, options: { 
         components: f.components,
         evidence: JSON.stringify(f.evidence),
       }));
+      const heldBack = findings.flatMap((f) => f.heldBack ?? []);
       const session = driver.session({ database });
       try {
         return await session.executeWrite(async (tx) => {
           const upserted = await tx.run(UPSERT, { rows, nowMs });
-          const resolved = await tx.run(RESOLVE_OTHERS, { ids: rows.map((r) => r.id), nowMs, graceMs: options.resolveAfterMs });
+          if (heldBack.length > 0) await tx.run(TOUCH_HELD_BACK, { heldBack, nowMs });
+          const resolved = await tx.run(RESOLVE_OTHERS, { ids: rows.map((r) => r.id), heldBack, nowMs, graceMs: options.resolveAfterMs });
           return {
             opened: upserted.records.filter((r) => r.get('opened') === true).map((r) => r.get('id') as string),
             resolved: resolved.records.map((r) => r.get('id') as string),

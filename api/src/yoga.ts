@@ -18,6 +18,7 @@ import { createFindingReader, createGraphReader, dependencyRow, type ComponentRo
 import { componentRow, graphDiffRow, resolvedWindowRow, stepOf, windowOf, type WindowedComponentRow, type WindowedDependencyRow } from './graph/windowed-graph.ts';
 import { resiliencePlanRows, whatIfRow } from './what-if.ts';
 import { createOnboardingDocs, type OnboardingDocArgs } from './onboarding-doc.ts';
+import { graphqlLimitPlugins } from './graphql-limits.ts';
 
 const typeDefs = readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8');
 
@@ -69,6 +70,10 @@ export interface OrreryYogaOptions {
   reloadMs?: number;
   /** ORRERY_CATALOG, for onboardingDoc (descriptions, the entities its catalog changes name). */
   catalogPath?: string | undefined;
+  /** ORRERY_HOST is off loopback: introspection and field suggestions off (graphql-limits.ts). */
+  exposed?: boolean;
+  /** CORS headers per request (api-access.ts); by default none, so only the app's own origin can read answers. */
+  cors?: (request: Request) => { origin: string; credentials: false; allowedHeaders: string[]; methods: string[] } | false;
 }
 
 /** A read model for an API without a collector in its process: reloaded from Neo4j when older than reloadMs. */
@@ -251,7 +256,9 @@ export function createOrreryYoga(options: OrreryYogaOptions) {
     schema,
     // graphql-jit compiles each query once into a specialised executor: the map's full query
     // resolves ~100,000 fields at 5,000 components, where graphql-js's interpreter took most of the time.
-    plugins: [useGraphQlJit()],
+    // Depth, cost, aliases, tokens and directives are bounded before anything runs.
+    plugins: [...graphqlLimitPlugins({ exposed: options.exposed ?? false }), useGraphQlJit()],
+    cors: options.cors ?? false,
     graphqlEndpoint: '/graphql',
     landingPage: false,
     logging: 'warn',

@@ -26,7 +26,7 @@ export interface DocRequest {
   component?: string | null;
 }
 
-const QUERY = `query OnboardingDoc($page: String, $component: String) {
+export const DOCS_QUERY = `query OnboardingDoc($page: String, $component: String) {
   onboardingDoc(page: $page, component: $component) { title markdown path generatedAt pages { path title section subject } }
 }`;
 
@@ -37,7 +37,7 @@ export function createDocsClient(options: { endpoint?: string; fetch?: typeof gl
     async page(request: DocRequest, signal?: AbortSignal): Promise<OnboardingDoc> {
       const response = await doFetch(endpoint, {
         method: 'POST', headers: { 'content-type': 'application/json' }, signal,
-        body: JSON.stringify({ query: QUERY, variables: { page: request.page ?? null, component: request.component ?? null } }),
+        body: JSON.stringify({ query: DOCS_QUERY, variables: { page: request.page ?? null, component: request.component ?? null } }),
       });
       const body = (await response.json().catch(() => ({}))) as { data?: { onboardingDoc?: OnboardingDoc }; errors?: Array<{ message: string }> };
       if (body.errors?.length) throw new Error(body.errors.map((e) => e.message).join('; '));

@@ -10,6 +10,7 @@ import { createOrreryPubSub, createOrreryYoga } from '../api/src/yoga.ts';
 import type { ReadModel } from '../collector/src/timeline/read-model.ts';
 import { startEmbeddedNeo4j } from '../neo4j-embedded/neo4j.ts';
 import { OUTCOME_NAMES, SPAN_OUTCOMES } from '../collector/src/inference/span-outcomes.ts';
+import { renderCollectorMetrics } from '../collector/src/metrics/metrics-route.ts';
 import { ensureWebBuilt } from './build-web.ts';
 
 /** What graphUpdated reports: the size of the graph as the read model holds it. */
@@ -108,7 +109,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       driver, database: config.neo4j.database, pubsub, collectorStatus: () => collectorStatus(collector), readModel: collector.readModel, retentionMs: config.retentionMs,
       catalogPath: collectorConfig.catalogPath,
     });
-    const api = await startApiServer({ yoga, host: config.host, port: config.apiPort, webDistDir: await webDist });
+    const api = await startApiServer({ yoga, host: config.host, port: config.apiPort, webDistDir: await webDist, metrics: () => renderCollectorMetrics(collector) });
     stops.push(() => api.close());
     log(`GraphQL on ${api.url}/graphql, map on ${api.url}/`);
 

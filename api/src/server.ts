@@ -1,12 +1,22 @@
 // The API's HTTP listener: GraphQL at /graphql (subscriptions over SSE), the web app at /.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createMetricsHandler } from '@orrery/collector/metrics/metrics-route.ts';
 import { createStaticHandler } from './static-files.ts';
 import type { OrreryYoga } from './yoga.ts';
 
-export async function startApiServer(options: { yoga: OrreryYoga; host: string; port: number; webDistDir: string }): Promise<{ url: string; server: Server; close(): Promise<void> }> {
+export async function startApiServer(options: {
+  yoga: OrreryYoga; host: string; port: number; webDistDir: string;
+  /** GET /metrics, Prometheus text (collector/src/metrics/); absent where no collector runs in this process. */
+  metrics?: () => string;
+}): Promise<{ url: string; server: Server; close(): Promise<void> }> {
   const serveStatic = createStaticHandler(options.webDistDir);
+  const serveMetrics = options.metrics ? createMetricsHandler(options.metrics) : undefined;
   const server = createServer((req, res) => {
+    if (serveMetrics && (req.url ?? '').split('?')[0] === '/metrics') {
+      serveMetrics(req, res);
+      return;
+    }
     if ((req.url ?? '').startsWith('/graphql')) {
       options.yoga(req, res);
       return;

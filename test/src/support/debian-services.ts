@@ -1,4 +1,4 @@
-// Real PostgreSQL, Redis, RabbitMQ and Alertmanager for the suites, from Debian's packages: installed with
+// Real PostgreSQL, Redis, RabbitMQ, Alertmanager and Prometheus for the suites, from Debian's packages: installed with
 // apt-get on first use (as tools/test.ts installs Chromium), then started as plain child
 // processes on free loopback ports with throwaway data directories, so they never meet a
 // system instance (none is started, none is stopped). Each start resolves once the server
@@ -53,6 +53,11 @@ export interface AlertmanagerServer extends LocalServer {
   url: string;
 }
 
+export interface PrometheusServer extends LocalServer {
+  /** `http://127.0.0.1:<port>`: the HTTP API is under /api/v1. */
+  url: string;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Installation
 
@@ -68,6 +73,7 @@ const PACKAGES = {
   redis: { debian: 'redis-server', find: () => firstExisting(['/usr/bin/redis-server']) },
   rabbitmq: { debian: 'rabbitmq-server', find: () => firstExisting(['/usr/lib/rabbitmq/bin/rabbitmq-server']) },
   alertmanager: { debian: 'prometheus-alertmanager', find: () => firstExisting(['/usr/bin/prometheus-alertmanager']) },
+  prometheus: { debian: 'prometheus', find: () => firstExisting(['/usr/bin/prometheus']) },
 } satisfies Record<string, Package>;
 
 type ServerName = keyof typeof PACKAGES;
@@ -421,6 +427,58 @@ export async function startAlertmanager(options: { config?: string } = {}): Prom
   }
   const startMs = Math.round(performance.now() - startedAt);
   log(`Alertmanager on ${url} in ${startMs} ms`);
+  return {
+    host: '127.0.0.1',
+    port,
+    url,
+    startMs,
+    stop: once(async () => {
+      await stopProcess(server, 'SIGTERM');
+      rmSync(dir, { recursive: true, force: true });
+    }),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Prometheus
+
+/**
+ * A Prometheus server scraping `targets` (host:port, path `metricsPath`) every `scrapeIntervalS`
+ * seconds, with its TSDB in a throwaway directory. `bearerToken` is sent on each scrape.
+ */
+export async function startPrometheus(options: { targets: string[]; metricsPath?: string; scrapeIntervalS?: number; bearerToken?: string }): Promise<PrometheusServer> {
+  const { prometheus: executable } = await ensureDebianServers(['prometheus']);
+  const dir = makeDataDir('prometheus');
+  const configFile = path.join(dir, 'prometheus.yml');
+  const interval = `${options.scrapeIntervalS ?? 1}s`;
+  writeFileSync(configFile, [
+    'global:',
+    `  scrape_interval: ${interval}`,
+    `  evaluation_interval: ${interval}`,
+    'scrape_configs:',
+    '  - job_name: orrery',
+    `    metrics_path: ${JSON.stringify(options.metricsPath ?? '/metrics')}`,
+    `    scrape_timeout: ${interval}`,
+    ...(options.bearerToken ? ['    authorization:', `      credentials: ${JSON.stringify(options.bearerToken)}`] : []),
+    '    static_configs:',
+    `      - targets: ${JSON.stringify(options.targets)}`,
+    '',
+  ].join('\n'));
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const startedAt = performance.now();
+  const server = spawnServer('prometheus', executable, [
+    `--config.file=${configFile}`, `--storage.tsdb.path=${path.join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn',
+  ], { cwd: dir });
+  try {
+    await waitUntilAnswering('Prometheus', server, async () => (await fetch(`${url}/-/ready`, { signal: AbortSignal.timeout(2000) })).ok);
+  } catch (error) {
+    await stopProcess(server, 'SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
+  const startMs = Math.round(performance.now() - startedAt);
+  log(`Prometheus on ${url} in ${startMs} ms, scraping ${options.targets.join(', ')} every ${interval}`);
   return {
     host: '127.0.0.1',
     port,

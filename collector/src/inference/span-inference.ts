@@ -72,7 +72,8 @@ export interface SpanInferenceStats {
   /** Producer or consumer spans without a destination that never met their other half. */
   consumersWithoutDestination: number;
   stores: Record<'clients' | 'producers' | 'consumers' | 'children', PairingStoreStats>;
-  workflows: { pendingTraces: number; droppedTraces: number; tracesWithoutRoot: number };
+  /** `probes`: runs of health and readiness checks (GET /health, /readyz, ...), counted and not listed as workflows. */
+  workflows: { pendingTraces: number; droppedTraces: number; tracesWithoutRoot: number; probes: number };
 }
 
 /** What is kept of a span that waits. One shape for every role, so V8 keeps it monomorphic. */
@@ -222,6 +223,12 @@ export function createSpanInference(options: SpanInferenceOptions) {
     client.reachedCallee = true;
     index.markAnswered(client.identity);
     settle(client, 'pairedCall');
+    if (client.parentKey === undefined && (callee.role.role === 'server' || callee.role.role === 'consumer')) {
+      workflows.reachedFromRootCall(client.traceId, client.identity, {
+        identity: callee.identity, service: callee.service, operation: calleeOperation ?? role.operation ?? 'call',
+        failed: callee.error, startTimeUnixMs: callee.startTimeUnixMs,
+      });
+    }
     if (callee.role.role === 'server' && role.peer?.kind === 'EXTERNAL' && callee.serviceId !== 0) endpoints.learn(role.peer.name, callee.serviceId);
     emit(refOf(client), refOf(callee), kind, role.protocol !== 'unknown' ? role.protocol : calleeProtocol,
       calleeOperation ?? role.operation, client, duration(client), client.error, callee.error);

@@ -12,6 +12,7 @@ import { startEmbeddedNeo4j } from '../neo4j-embedded/neo4j.ts';
 import { OUTCOME_NAMES, SPAN_OUTCOMES } from '../collector/src/inference/span-outcomes.ts';
 import { renderCollectorMetrics } from '../collector/src/metrics/metrics-route.ts';
 import { ensureWebBuilt } from './build-web.ts';
+import { startKafkaSource } from './roles.ts';
 
 /** What graphUpdated reports: the size of the graph as the read model holds it. */
 function graphCounts(model: ReadModel): { components: number; dependencies: number } {
@@ -104,6 +105,9 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     });
     const { otlpUrl, otlpGrpcAddress } = await collector.start();
     stops.push(() => collector.stop());
+    // ORRERY_KAFKA_BROKERS: OTLP from the topic too; stopped first, so what it read is committed.
+    const kafka = await startKafkaSource(collectorConfig, collector, (line) => log(line));
+    if (kafka) stops.push(() => kafka.stop());
 
     const yoga = createOrreryYoga({
       driver, database: config.neo4j.database, pubsub, collectorStatus: () => collectorStatus(collector), readModel: collector.readModel, retentionMs: config.retentionMs,

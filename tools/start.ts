@@ -1,11 +1,32 @@
 // `npm start`: the whole platform with its demo estate (ORRERY_DEMO=0 for none), until Ctrl-C.
 import { loadConfigOrExit } from '../collector/src/load-config-or-exit.ts';
 import { startPlatform } from './platform.ts';
+import { startApiRole, startCollectorRole } from './roles.ts';
 
 const startedAt = performance.now();
 const config = loadConfigOrExit();
 
-try {
+if (config.role !== 'all') {
+  // One part of a split platform (DESIGN.md §8 Roles): until SIGINT/SIGTERM. The stdout line says
+  // where it listens, for whoever started it.
+  const log = (line: string) => console.error(`[orrery ${config.role}] ${line}`);
+  try {
+    const running = config.role === 'api' ? await startApiRole(config, log) : await startCollectorRole(config, log);
+    const where = running.role === 'api' ? `api=${running.apiUrl}` : `otlp=${running.otlpUrl} grpc=${running.otlpGrpcAddress}${config.kafka ? ` kafka=${config.kafka.topic}` : ''}`;
+    console.log(`orrery ${running.role} ready in ${((performance.now() - startedAt) / 1000).toFixed(1)} s ${where}`);
+    let stopping = false;
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      process.on(signal, () => {
+        if (stopping) return;
+        stopping = true;
+        void running.stop().then(() => process.exit(0));
+      });
+    }
+  } catch (error) {
+    console.error(`[orrery ${config.role}] could not start: ${(error as Error).message}`);
+    process.exit(1);
+  }
+} else try {
   const platform = await startPlatform({ config });
   console.error(
     [

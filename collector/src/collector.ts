@@ -43,11 +43,18 @@ export interface CollectorOptions {
   afterFlush?: (delta: GraphDelta) => Promise<void> | void;
   /** Called after a detector pass opened or resolved findings (subscriptions, alerts). */
   onFindingsChanged?: (changes: FindingChanges, findings: RaisedFinding[]) => void;
+  /**
+   * Runs the detectors and alerting here (default true). Off for ORRERY_ROLE=collector: with
+   * several collectors each would raise the same finding from its share of the graph; the API
+   * process runs them once over the whole graph it follows from Neo4j.
+   */
+  detect?: boolean;
 }
 
 export function createCollector(options: CollectorOptions) {
   const { config, driver } = options;
   const log = options.log ?? ((line: string) => console.error(`[collector] ${line}`));
+  const detecting = options.detect ?? true;
   const clock = options.clock ?? Date.now;
 
   // A new dependency asks for an early publish: it is what freshness is about (span -> edge on the map).
@@ -122,7 +129,7 @@ export function createCollector(options: CollectorOptions) {
     void shapeStore.write(shapes.takeChanged()).catch((error: Error) => log(`workflow shapes not written: ${error.message}`));
     await options.afterFlush?.(delta);
     // Not awaited: a detector pass must never hold up the next publish.
-    void detection.run();
+    if (detecting) void detection.run();
   }
   const publishLoop = createPublishLoop({ everyMs: config.flushMs, publish, log });
   const flushLoop = createFlushLoop({
@@ -191,15 +198,15 @@ export function createCollector(options: CollectorOptions) {
       expiryTimer.unref();
       publishLoop.start();
       flushLoop.start();
-      void detection.run(true); // findings from what is already in the graph, before new traffic
+      if (detecting) void detection.run(true); // findings from what is already in the graph, before new traffic
       // Passes follow flushes, and with no traffic nothing is flushed; yet a finding whose cause
       // went quiet must still resolve (and its alerts with it): so passes run on a timer too
       // (not while Neo4j is failing writes: the pass would fail the same way, and say so every time).
-      detectTimer = setInterval(() => {
+      if (detecting) detectTimer = setInterval(() => {
         if (!flushLoop.stats().degraded) void detection.run();
       }, Math.max(1000, config.detectEveryMs));
-      detectTimer.unref();
-      alerter?.start();
+      detectTimer?.unref();
+      if (detecting) alerter?.start();
       const grpcPort = await grpcReceiver.listen(config.host, config.otlpGrpcPort);
       const { port } = server.address() as AddressInfo;
       log(`OTLP/HTTP receiver on http://${config.host}:${port}/v1/traces, OTLP/gRPC on ${config.host}:${grpcPort}`);

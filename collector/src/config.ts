@@ -44,7 +44,13 @@ export interface OrreryConfig {
   maxClockSkewMs: number;
   /** Names this collector's writes, so a retried delta is recognised (ORRERY_COLLECTOR_ID; default host, pid and start time). */
   collectorId: string;
+  /** ORRERY_ROLE: `all` runs everything in one process; `collector` ingests and writes; `api` serves GraphQL and the map and runs the detectors. */
+  role: OrreryRole;
+  /** ORRERY_KAFKA_BROKERS (comma-separated host:port): collectors also read OTLP from ORRERY_KAFKA_TOPIC as one consumer group (ORRERY_KAFKA_GROUP). */
+  kafka: { brokers: string[]; topic: string; groupId: string } | undefined;
 }
+
+export type OrreryRole = 'all' | 'collector' | 'api';
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -126,8 +132,24 @@ export function loadConfig(env: Env = process.env): OrreryConfig {
     detectWindowMs: duration('ORRERY_DETECT_WINDOW', '15m', 60_000, 7 * 86_400_000),
     maxClockSkewMs: duration('ORRERY_MAX_CLOCK_SKEW', '5m', 1000, 86_400_000),
     collectorId: text('ORRERY_COLLECTOR_ID') ?? `${hostname()}-${process.pid}-${Date.now().toString(36)}`,
+    role: 'all',
+    kafka: undefined,
     alerting: alertingFromEnv(env, problems, { host: text('ORRERY_HOST') ?? '127.0.0.1', port: Number(text('ORRERY_API_PORT') ?? 4000) }),
   };
+  const role = text('ORRERY_ROLE') ?? 'all';
+  if (role === 'all' || role === 'collector' || role === 'api') config.role = role;
+  else problems.push(`ORRERY_ROLE=${JSON.stringify(role)} must be all, collector or api`);
+  const brokers = text('ORRERY_KAFKA_BROKERS')?.split(',').map((b) => b.trim()).filter((b) => b !== '') ?? [];
+  for (const b of brokers) if (!/^[^\s:]+:\d{1,5}$/.test(b)) problems.push(`ORRERY_KAFKA_BROKERS: ${JSON.stringify(b)} must be host:port (brokers separated by commas)`);
+  if (brokers.length > 0) {
+    if (config.role === 'api') problems.push('ORRERY_KAFKA_BROKERS is set but ORRERY_ROLE=api does not ingest: set it on the collectors');
+    config.kafka = { brokers, topic: text('ORRERY_KAFKA_TOPIC') ?? 'otlp_spans', groupId: text('ORRERY_KAFKA_GROUP') ?? 'orrery' };
+  } else if (text('ORRERY_KAFKA_TOPIC') || text('ORRERY_KAFKA_GROUP')) {
+    problems.push('ORRERY_KAFKA_TOPIC/ORRERY_KAFKA_GROUP are set but ORRERY_KAFKA_BROKERS is not');
+  }
+  if (config.role !== 'all' && !neo4jUri) {
+    problems.push(`ORRERY_ROLE=${config.role} shares its graph with other processes: set NEO4J_URI to the Neo4j they all use (the embedded one is for ORRERY_ROLE=all)`);
+  }
   const ports = [['ORRERY_OTLP_PORT', config.otlpPort], ['ORRERY_OTLP_GRPC_PORT', config.otlpGrpcPort], ['ORRERY_API_PORT', config.apiPort]] as const;
   for (let i = 0; i < ports.length; i++) {
     for (let j = i + 1; j < ports.length; j++) {

@@ -11,7 +11,6 @@
 //
 // Run by hand, not in CI: a first run downloads Go modules and Maven artefacts (minutes).
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { chownSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -20,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { finished, startProcess, type RunningProcess } from '../src/support/child-processes.ts';
 import { freePort } from '../src/support/free-port.ts';
 import { startOtlpRecorder } from '../src/support/otlp-recorder.ts';
+import { startKafka } from '../src/support/kafka.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '../..');
@@ -134,37 +134,9 @@ async function startPostgres(database: string): Promise<LocalServer & { dsn: str
   };
 }
 
-/** The classpath of the Java recorder programs (and of the Kafka broker): classes + Maven's list. */
+/** The classpath of the Java recorder programs: classes + Maven's list (the broker's own comes from test/src/support/kafka.ts). */
 function javaClasspath(): string {
   return [path.join(javaTarget, 'classes'), readFileSync(path.join(javaTarget, 'classpath.txt'), 'utf8').trim()].join(path.delimiter);
-}
-
-/** A single-node Kafka broker in KRaft mode (broker and controller in one JVM, no agent). */
-async function startKafka(): Promise<LocalServer & { bootstrap: string }> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'orrery-recorder-kafka-'));
-  const [port, controllerPort] = [await freePort(), await freePort()];
-  const properties = path.join(dir, 'server.properties');
-  writeFileSync(properties, [
-    'process.roles=broker,controller', 'node.id=1', `controller.quorum.voters=1@127.0.0.1:${controllerPort}`,
-    `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`, `advertised.listeners=PLAINTEXT://127.0.0.1:${port}`,
-    'controller.listener.names=CONTROLLER', 'inter.broker.listener.name=PLAINTEXT', 'listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
-    `log.dirs=${path.join(dir, 'data')}`, 'num.partitions=1', 'offsets.topic.replication.factor=1', 'offsets.topic.num.partitions=1',
-    'transaction.state.log.replication.factor=1', 'transaction.state.log.min.isr=1', 'share.coordinator.state.topic.replication.factor=1',
-    'share.coordinator.state.topic.min.isr=1', 'group.initial.rebalance.delay.ms=0', '',
-  ].join('\n'));
-  // A KRaft cluster id is 16 random bytes in URL-safe base64 without padding.
-  const clusterId = randomBytes(16).toString('base64url');
-  execFileSync('java', ['-cp', javaClasspath(), 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', properties], { stdio: 'ignore' });
-  const broker = startProcess({ name: 'kafka', command: 'java', args: ['-Xmx512m', '-cp', javaClasspath(), 'kafka.Kafka', properties] });
-  await waitForPort(port, 60_000, 'Kafka');
-  return {
-    port,
-    bootstrap: `127.0.0.1:${port}`,
-    stop: async () => {
-      await broker.stop(0);
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
 }
 
 /** A recorder program under the OpenTelemetry Java agent, configured only by OTEL_* variables. */

@@ -1,0 +1,149 @@
+// ORRERY_ROLE=collector and ORRERY_ROLE=api (DESIGN.md §8 Roles, §9 Scale): the platform split so
+// collectors and the API scale apart, all of them sharing one Neo4j (NEO4J_URI; a cluster or Aura).
+//
+// - collector: the OTLP receivers, and with ORRERY_KAFKA_BROKERS the Kafka consumer (one group
+//   across every collector), inference, aggregation and the writes to Neo4j. No GraphQL, no
+//   detectors: each collector sees only its share of the traffic, and two collectors would raise
+//   the same finding twice.
+// - api: GraphQL and the web app over a read model that follows Neo4j (store/read-model-follower.ts),
+//   and the detectors and alerting, run once, over the whole graph. It ingests nothing.
+//
+// `all` (the default) is tools/platform.ts: everything in one process.
+import { hostname } from 'node:os';
+import { startApiServer } from '../api/src/server.ts';
+import { createOrreryPubSub, createOrreryYoga } from '../api/src/yoga.ts';
+import { createAlerter } from '../collector/src/alerting/alerter.ts';
+import { createCollector, type Collector } from '../collector/src/collector.ts';
+import type { OrreryConfig } from '../collector/src/config.ts';
+import { createDetectionLoop } from '../collector/src/detection-loop.ts';
+import { createKafkaSource, type KafkaSource } from '../collector/src/kafka/kafka-source.ts';
+import { createNeo4jDriver } from '../collector/src/store/neo4j-driver.ts';
+import { ensureSchema } from '../collector/src/store/neo4j-schema.ts';
+import { createReadModelFollower, type ReadModelFollower } from '../collector/src/store/read-model-follower.ts';
+import { createReadModel, type ReadModel } from '../collector/src/timeline/read-model.ts';
+import { tiersFor } from '../collector/src/timeline/tiers.ts';
+import { ensureWebBuilt } from './build-web.ts';
+
+export interface RoleProcess {
+  role: 'collector' | 'api';
+  /** OTLP/HTTP traces URL (collector). */
+  otlpUrl?: string;
+  otlpGrpcAddress?: string;
+  /** GraphQL's base URL (api). */
+  apiUrl?: string;
+  collector?: Collector;
+  kafka?: KafkaSource;
+  follower?: ReadModelFollower;
+  readModel?: ReadModel;
+  stop(): Promise<void>;
+}
+
+function neo4jDriverFor(config: OrreryConfig) {
+  if (!config.neo4j.uri) throw new Error(`ORRERY_ROLE=${config.role} needs NEO4J_URI`);
+  return createNeo4jDriver({ uri: config.neo4j.uri, user: config.neo4j.user, password: config.neo4j.password });
+}
+
+/** Stops what was started, last first, whatever fails on the way. */
+function stopper(log: (line: string) => void) {
+  const stops: Array<() => Promise<void>> = [];
+  return {
+    push: (step: () => Promise<void>) => stops.push(step),
+    async stop() {
+      for (const step of stops.reverse()) await step().catch((error: Error) => log(`while stopping: ${error.message}`));
+      stops.length = 0;
+    },
+  };
+}
+
+/** Starts the Kafka consumer of a collector when ORRERY_KAFKA_BROKERS is set (both collector and all). */
+export async function startKafkaSource(config: OrreryConfig, collector: Collector, log: (line: string) => void): Promise<KafkaSource | undefined> {
+  if (!config.kafka) return undefined;
+  const source = createKafkaSource({
+    brokers: config.kafka.brokers, topic: config.kafka.topic, groupId: config.kafka.groupId,
+    clientId: `orrery-${hostname()}-${process.pid}`, sink: collector, log: (line) => log(`kafka: ${line}`),
+  });
+  await source.start();
+  return source;
+}
+
+export async function startCollectorRole(config: OrreryConfig, log: (line: string) => void): Promise<RoleProcess> {
+  const stops = stopper(log);
+  try {
+    const driver = neo4jDriverFor(config);
+    stops.push(() => driver.close());
+    await driver.verifyConnectivity({ database: config.neo4j.database });
+    const collector = createCollector({ config, driver, detect: false, log: (line) => log(`collector: ${line}`) });
+    const { otlpUrl, otlpGrpcAddress } = await collector.start();
+    stops.push(() => collector.stop());
+    // Stopped before the collector: it makes what it read durable and commits it first.
+    const kafka = await startKafkaSource(config, collector, log);
+    if (kafka) stops.push(() => kafka.stop());
+    return { role: 'collector', otlpUrl, otlpGrpcAddress, collector, kafka, stop: () => stops.stop() };
+  } catch (error) {
+    await stops.stop();
+    throw error;
+  }
+}
+
+export async function startApiRole(config: OrreryConfig, log: (line: string) => void): Promise<RoleProcess> {
+  const stops = stopper(log);
+  try {
+    const webDist = ensureWebBuilt(log);
+    const driver = neo4jDriverFor(config);
+    stops.push(() => driver.close());
+    await driver.verifyConnectivity({ database: config.neo4j.database });
+    await ensureSchema(driver, config.neo4j.database);
+    const pubsub = createOrreryPubSub();
+    const readModel = createReadModel({ tiers: tiersFor(config.retentionMs) });
+    const follower = createReadModelFollower({
+      driver, database: config.neo4j.database, model: readModel,
+      // Collectors write every ORRERY_WRITE_MS; asking more often than ORRERY_FLUSH_MS gains nothing.
+      everyMs: Math.max(250, Math.min(config.flushMs, config.writeMs)),
+      // Late spans: a pairing timeout, a write interval and a minute of slack.
+      overlapMs: config.pairingTimeoutMs + config.writeMs + 60_000,
+      log: (line) => log(`api: ${line}`),
+      onRefresh: () => {
+        let c = 0;
+        let d = 0;
+        for (const _ of readModel.allComponents()) c++;
+        for (const _ of readModel.allEdges()) d++;
+        pubsub.publish('graphUpdated', { components: c, dependencies: d, at: new Date().toISOString() });
+        void detection.run();
+      },
+    });
+    const alerting = config.alerting;
+    const clock = Date.now;
+    const alerter = alerting.rules.receivers.size > 0
+      ? createAlerter({ rules: alerting.rules, publicUrl: alerting.publicUrl, driver, database: config.neo4j.database, clock, log })
+      : undefined;
+    const detection = createDetectionLoop({
+      readModel, windowMs: config.detectWindowMs, driver, database: config.neo4j.database, catalogPath: config.catalogPath,
+      detectorOptions: { handoffTimeoutMs: config.handoffTimeoutMs, staleAfterMs: config.staleAfterMs, maxFindingsPerPass: config.maxFindingsPerPass },
+      minIntervalMs: config.detectEveryMs, resolveAfterMs: config.resolveAfterMs, clock, log: (line) => log(`detectors: ${line}`),
+      onChanges: (changes) => pubsub.publish('findingsChanged', { ...changes, at: new Date().toISOString() }),
+      onPass: (pass) => alerter?.onPass(pass),
+    });
+    await follower.start();
+    stops.push(() => follower.stop());
+    // Passes also run with no new writes, so a finding whose cause went quiet resolves.
+    const detectTimer = setInterval(() => void detection.run(), Math.max(1000, config.detectEveryMs));
+    detectTimer.unref();
+    stops.push(async () => {
+      clearInterval(detectTimer);
+      await detection.idle();
+      await alerter?.stop();
+    });
+    void detection.run(true);
+    alerter?.start();
+    const yoga = createOrreryYoga({
+      driver, database: config.neo4j.database, pubsub, readModel, retentionMs: config.retentionMs, catalogPath: config.catalogPath,
+    });
+    const api = await startApiServer({ yoga, host: config.host, port: config.apiPort, webDistDir: await webDist });
+    stops.push(() => api.close());
+    log(`GraphQL on ${api.url}/graphql, map on ${api.url}/ (following Neo4j at ${config.neo4j.uri})`);
+    return { role: 'api', apiUrl: api.url, follower, readModel, stop: () => stops.stop() };
+  } catch (error) {
+    await stops.stop();
+    throw error;
+  }
+}

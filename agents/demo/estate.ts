@@ -25,7 +25,7 @@ export interface DemoEstateOptions {
   log?: (line: string) => void;
   /** Where the SQLite file lives; default a fresh temporary folder, removed by stop(). */
   dataDir?: string;
-  /** Per process, how long to wait for /health. Default 20000. */
+  /** Per process, how long to wait for /health. Default 60 s: a loaded 2-core machine starts eleven Node processes slowly. */
   startTimeoutMs?: number;
 }
 
@@ -53,7 +53,7 @@ const registerPath = resolve(here, '../src/register.ts');
 export async function startDemoEstate(options: DemoEstateOptions): Promise<DemoEstate> {
   const basePort = options.basePort ?? DEFAULT_BASE_PORT;
   const log = options.log ?? (() => {});
-  const startTimeoutMs = options.startTimeoutMs ?? 20000;
+  const startTimeoutMs = options.startTimeoutMs ?? 60_000;
   const ownDataDir = options.dataDir === undefined;
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'orrery-demo-'));
   mkdirSync(dataDir, { recursive: true });

@@ -152,9 +152,10 @@ export function createCollector(options: CollectorOptions) {
     maxBodyBytes: config.maxBodyBytes,
     onSpans: (spans) => inference.ingest(spans),
     isOverloaded: () => pushBack() !== undefined,
+    ingestToken: config.ingestToken,
   });
   // The same path for OTLP/gRPC: one inference, one set of counters (merged in stats()).
-  const grpcReceiver = createOtlpGrpcReceiver({ maxMessageBytes: config.maxBodyBytes, onSpans: (spans) => inference.ingest(spans), pushBack });
+  const grpcReceiver = createOtlpGrpcReceiver({ maxMessageBytes: config.maxBodyBytes, onSpans: (spans) => inference.ingest(spans), pushBack, ingestToken: config.ingestToken });
 
   const expiryEveryMs = Math.max(50, Math.min(1000, config.pairingTimeoutMs / 4));
   let server: Server | undefined;
@@ -162,10 +163,16 @@ export function createCollector(options: CollectorOptions) {
   let rollupTimer: NodeJS.Timeout | undefined;
   let detectTimer: NodeJS.Timeout | undefined;
   let rollupRunning: Promise<void> | undefined;
+  let rollupQueued: Promise<void> | undefined;
 
   /** Ages buckets in Neo4j and in the read model by one plan (timeline/tiers.ts). */
   function rollUp(): Promise<void> {
-    if (rollupRunning) return rollupRunning;
+    // One at a time; a call during a run gets a run of its own after it (that run's `now` may
+    // predate what was written since: the start-up roll-up, still under way, is no roll-up of now).
+    if (rollupRunning) return (rollupQueued ??= rollupRunning.then(() => {
+      rollupQueued = undefined;
+      return rollUp();
+    }));
     const now = clock();
     readModel.rollUp(now);
     // What the read model has, Neo4j gets first (a failed write is the flush loop's to retry), so
@@ -250,6 +257,7 @@ export function createCollector(options: CollectorOptions) {
       if (expiryTimer) clearInterval(expiryTimer);
       if (rollupTimer) clearInterval(rollupTimer);
       if (detectTimer) clearInterval(detectTimer);
+      await rollupQueued;
       await rollupRunning;
       await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
       server?.closeAllConnections();

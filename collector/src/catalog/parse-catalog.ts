@@ -188,7 +188,15 @@ function readEntities(files: readonly CatalogFile[], problems: CatalogProblem[])
         }
         return;
       }
-      const value: unknown = document.toJS();
+      let value: unknown;
+      try {
+        // Parsing succeeded, yet building the value can still fail: an alias to no anchor, or more
+        // alias expansions than yaml allows (its guard against an exponential "billion laughs").
+        value = document.toJS();
+      } catch (error) {
+        problems.push({ file: file.path, entity: undefined, field: undefined, message: `invalid YAML in ${where}: ${(error as Error).message.split('\n')[0]}; the document is skipped` });
+        return;
+      }
       if (value === null || value === undefined) return;
       if (!isRecord(value)) {
         problems.push({ file: file.path, entity: undefined, field: undefined, message: `${where} is not a mapping; skipped` });

@@ -50,6 +50,9 @@ function readSpan(json: Json): RawSpan | string {
   const kind = field(json, 'kind');
   if (kind !== undefined && typeof kind !== 'number' && typeof kind !== 'string') return 'kind must be an integer';
   const status = field(json, 'status');
+  // proto3 JSON: null is the default (UNSET); anything but a number or a name is no status code.
+  const code = isObject(status) ? (field(status, 'code') ?? undefined) : undefined;
+  if (code !== undefined && typeof code !== 'number' && typeof code !== 'string') return 'status.code must be an integer or a StatusCode name';
   const linksJson = field(json, 'links') ?? [];
   const links: SpanLink[] = [];
   if (Array.isArray(linksJson)) {
@@ -71,7 +74,7 @@ function readSpan(json: Json): RawSpan | string {
     kind: kind as number | string | undefined,
     startTimeUnixMs,
     endTimeUnixMs,
-    status: isObject(status) ? statusFromWire(field(status, 'code') as number | string | undefined) : 'UNSET',
+    status: statusFromWire(code),
     attributes: readAttributes(field(json, 'attributes'), INFERENCE_ATTRIBUTES),
     links,
   };

@@ -43,6 +43,22 @@ function neo4jDriverFor(config: OrreryConfig) {
   return createNeo4jDriver({ uri: config.neo4j.uri, user: config.neo4j.user, password: config.neo4j.password });
 }
 
+/**
+ * Creates the schema, retried: collectors started together on a fresh Neo4j race to create the same
+ * index, and the loser is told an equivalent one already exists (it does, which is all it needed).
+ */
+async function ensureSchemaShared(driver: ReturnType<typeof createNeo4jDriver>, database: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await ensureSchema(driver, database);
+      return;
+    } catch (error) {
+      if (attempt >= 5 || !/already exists/i.test((error as Error).message)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100 + Math.random() * 400));
+    }
+  }
+}
+
 /** Stops what was started, last first, whatever fails on the way. */
 function stopper(log: (line: string) => void) {
   const stops: Array<() => Promise<void>> = [];
@@ -72,6 +88,7 @@ export async function startCollectorRole(config: OrreryConfig, log: (line: strin
     const driver = neo4jDriverFor(config);
     stops.push(() => driver.close());
     await driver.verifyConnectivity({ database: config.neo4j.database });
+    await ensureSchemaShared(driver, config.neo4j.database);
     const collector = createCollector({ config, driver, detect: false, log: (line) => log(`collector: ${line}`) });
     const { otlpUrl, otlpGrpcAddress } = await collector.start();
     stops.push(() => collector.stop());
@@ -92,7 +109,7 @@ export async function startApiRole(config: OrreryConfig, log: (line: string) => 
     const driver = neo4jDriverFor(config);
     stops.push(() => driver.close());
     await driver.verifyConnectivity({ database: config.neo4j.database });
-    await ensureSchema(driver, config.neo4j.database);
+    await ensureSchemaShared(driver, config.neo4j.database);
     const pubsub = createOrreryPubSub();
     const readModel = createReadModel({ tiers: tiersFor(config.retentionMs) });
     const follower = createReadModelFollower({

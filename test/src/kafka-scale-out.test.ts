@@ -104,19 +104,27 @@ async function startCollector(name: string): Promise<RunningProcess> {
 }
 
 beforeAll(async () => {
+  const t0 = Date.now();
+  const at = (what: string) => log(`${what} at ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   boltPort = await freePort();
   [kafka, neo4j] = await Promise.all([
-    startKafka({ partitions: PARTITIONS, log }),
-    startEmbeddedNeo4j({ dataDir, boltPort, heapMb: 512, log: () => {} }),
+    startKafka({ partitions: PARTITIONS, log }).finally(() => at('kafka up')),
+    startEmbeddedNeo4j({ dataDir, boltPort, heapMb: 512, log: () => {} }).finally(() => at('neo4j up')),
   ]);
   const admin = new Admin({ clientId: 'scale-out-test', bootstrapBrokers: [kafka.bootstrap] });
   await admin.createTopics({ topics: [TOPIC], partitions: PARTITIONS, replicas: 1 });
   await admin.close();
   producer = new Producer({ clientId: 'scale-out-test', bootstrapBrokers: [kafka.bootstrap] });
-  collectors.push(...(await Promise.all([startCollector('collector-a'), startCollector('collector-b')])));
-  api = await startApiRole(loadConfig({
-    ORRERY_ROLE: 'api', NEO4J_URI: neo4j.uri, ORRERY_API_PORT: String(await freePort()), ORRERY_DEMO: '0', ORRERY_FLUSH_MS: '250', ORRERY_WRITE_MS: '500',
-  }), () => {});
+  // All three at once: collectors starting together on a fresh Neo4j race to create its schema.
+  const [a, b, apiRole] = await Promise.all([
+    startCollector('collector-a'), startCollector('collector-b'),
+    startApiRole(loadConfig({
+      ORRERY_ROLE: 'api', NEO4J_URI: neo4j.uri, ORRERY_API_PORT: String(await freePort()), ORRERY_DEMO: '0', ORRERY_FLUSH_MS: '250', ORRERY_WRITE_MS: '500',
+    }), () => {}),
+  ]);
+  collectors.push(a, b);
+  api = apiRole;
+  at('api up');
 }, 300_000);
 
 afterAll(async () => {
@@ -164,7 +172,10 @@ describe('two collectors on one Kafka topic, one API', () => {
     await neo4j.stop();
     await produce(set.messages.slice(third));
     await new Promise((resolve) => setTimeout(resolve, 15_000));
+    const restart = Date.now();
     neo4j = await startEmbeddedNeo4j({ dataDir, boltPort, heapMb: 512, log: () => {} });
+    log(`neo4j restarted in ${((Date.now() - restart) / 1000).toFixed(1)} s`);
     await eventually(async () => expect(sorted(await observed('kc-'))).toEqual(sorted(set.expected)), 90_000, 1000);
+    log(`caught up ${((Date.now() - restart) / 1000).toFixed(1)} s after the restart began`);
   });
 });

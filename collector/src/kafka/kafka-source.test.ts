@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig, ConfigError } from '../config.ts';
+import { encodeProtobufTraces } from '../testing/encode-protobuf.ts';
+import { decodeKafkaMessage } from './kafka-source.ts';
+
+const request = {
+  resourceSpans: [{
+    resource: { attributes: [{ key: 'service.name', value: { stringValue: 'checkout' } }] },
+    scopeSpans: [{
+      spans: [{
+        traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', name: 'GET', kind: 3,
+        startTimeUnixNano: '1700000000000000000', endTimeUnixNano: '1700000000003000000',
+        attributes: [{ key: 'server.address', value: { stringValue: 'payments' } }],
+      }],
+    }],
+  }],
+};
+
+describe('a Kafka message as the kafka exporter writes it (otlp_proto)', () => {
+  it('decodes to the spans the OTLP receivers would hand on', () => {
+    const decoded = decodeKafkaMessage(Buffer.from(encodeProtobufTraces(request)));
+    expect('spans' in decoded && decoded.spans.map((s) => [s.traceId, s.spanId, s.resource.serviceName])).toEqual([
+      ['0af7651916cd43dd8448eb211c80319c', 'b7ad6b7169203331', 'checkout'],
+    ]);
+  });
+
+  it('says why a message is skipped: empty, a tombstone, or not OTLP protobuf', () => {
+    expect(decodeKafkaMessage(Buffer.alloc(0))).toEqual({ bad: 'empty message' });
+    expect(decodeKafkaMessage(undefined)).toEqual({ bad: 'empty message' });
+    expect(decodeKafkaMessage(Buffer.from('{"resourceSpans": "this is JSON, not otlp_proto"}'))).toHaveProperty('bad');
+  });
+});
+
+describe('ORRERY_ROLE and ORRERY_KAFKA_* (DESIGN.md §8, §9)', () => {
+  const neo4j = { NEO4J_URI: 'bolt://db.internal:7687' };
+
+  it('defaults to one process and no Kafka', () => {
+    const config = loadConfig({});
+    expect([config.role, config.kafka]).toEqual(['all', undefined]);
+  });
+
+  it('reads the brokers, with the exporter\'s default topic and one group for every collector', () => {
+    const config = loadConfig({ ...neo4j, ORRERY_ROLE: 'collector', ORRERY_KAFKA_BROKERS: 'kafka-1:9092, kafka-2:9092' });
+    expect(config.role).toBe('collector');
+    expect(config.kafka).toEqual({ brokers: ['kafka-1:9092', 'kafka-2:9092'], topic: 'otlp_spans', groupId: 'orrery' });
+  });
+
+  it('refuses a split role without a shared Neo4j, an unknown role, a bad broker, and Kafka on the API', () => {
+    const problems = (env: Record<string, string>) => {
+      try {
+        loadConfig(env);
+        return [];
+      } catch (error) {
+        return (error as ConfigError).problems;
+      }
+    };
+    expect(problems({ ORRERY_ROLE: 'collector' }).join()).toMatch(/set NEO4J_URI/);
+    expect(problems({ ...neo4j, ORRERY_ROLE: 'worker' }).join()).toMatch(/must be all, collector or api/);
+    expect(problems({ ...neo4j, ORRERY_ROLE: 'collector', ORRERY_KAFKA_BROKERS: 'kafka-1' }).join()).toMatch(/must be host:port/);
+    expect(problems({ ...neo4j, ORRERY_ROLE: 'api', ORRERY_KAFKA_BROKERS: 'kafka-1:9092' }).join()).toMatch(/does not ingest/);
+    expect(problems({ ORRERY_KAFKA_TOPIC: 'spans' }).join()).toMatch(/ORRERY_KAFKA_BROKERS is not/);
+  });
+});

@@ -7,6 +7,7 @@ import type { OrreryConfig } from '../collector/src/config.ts';
 import { createNeo4jDriver } from '../collector/src/store/neo4j-driver.ts';
 import { startApiServer } from '../api/src/server.ts';
 import { createOrreryPubSub, createOrreryYoga } from '../api/src/yoga.ts';
+import { createApiAccess } from '../api/src/api-access.ts';
 import type { ReadModel } from '../collector/src/timeline/read-model.ts';
 import { startEmbeddedNeo4j } from '../neo4j-embedded/neo4j.ts';
 import { OUTCOME_NAMES, SPAN_OUTCOMES } from '../collector/src/inference/span-outcomes.ts';
@@ -84,7 +85,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     if (!neo4jUri) {
       const dataDir = join(resolve(config.dataDir), 'neo4j');
       log(`starting the embedded Neo4j (data in ${dataDir})`);
-      const neo4j = await startEmbeddedNeo4j({ dataDir, boltPort: options.embeddedBoltPort ?? 7687, log: (line) => log(`neo4j: ${line}`) });
+      const neo4j = await startEmbeddedNeo4j({ dataDir, boltPort: options.embeddedBoltPort ?? config.neo4jBoltPort, log: (line) => log(`neo4j: ${line}`) });
       stops.push(() => neo4j.stop());
       neo4jUri = neo4j.uri;
     }
@@ -109,11 +110,12 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     const kafka = await startKafkaSource(collectorConfig, collector, (line) => log(line));
     if (kafka) stops.push(() => kafka.stop());
 
+    const access = createApiAccess({ apiToken: config.apiToken, corsOrigins: config.corsOrigins });
     const yoga = createOrreryYoga({
       driver, database: config.neo4j.database, pubsub, collectorStatus: () => collectorStatus(collector), readModel: collector.readModel, retentionMs: config.retentionMs,
-      catalogPath: collectorConfig.catalogPath,
+      catalogPath: collectorConfig.catalogPath, exposed: config.exposed, cors: access.cors,
     });
-    const api = await startApiServer({ yoga, host: config.host, port: config.apiPort, webDistDir: await webDist, metrics: () => renderCollectorMetrics(collector) });
+    const api = await startApiServer({ yoga, host: config.host, port: config.apiPort, webDistDir: await webDist, metrics: () => renderCollectorMetrics(collector), access });
     stops.push(() => api.close());
     log(`GraphQL on ${api.url}/graphql, map on ${api.url}/`);
 

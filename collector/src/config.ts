@@ -2,6 +2,7 @@
 // misconfigured start reports all of its problems together.
 import { hostname } from 'node:os';
 import { alertingFromEnv, type AlertingConfig } from './alerting/alert-config.ts';
+import { isLoopbackHost } from './auth/bearer-token.ts';
 import { formatDuration, parseDurationMs } from './timeline/duration.ts';
 
 export interface OrreryConfig {
@@ -44,6 +45,16 @@ export interface OrreryConfig {
   maxClockSkewMs: number;
   /** Names this collector's writes, so a retried delta is recognised (ORRERY_COLLECTOR_ID; default host, pid and start time). */
   collectorId: string;
+  /** ORRERY_INGEST_TOKEN: `Authorization: Bearer` required on OTLP/HTTP and OTLP/gRPC when set (required itself off loopback). */
+  ingestToken: string | undefined;
+  /** ORRERY_API_TOKEN: `Authorization: Bearer` required on GraphQL when set (required itself off loopback). */
+  apiToken: string | undefined;
+  /** ORRERY_HOST is not a loopback address: introspection and field suggestions are off. */
+  exposed: boolean;
+  /** ORRERY_CORS_ORIGINS: origins besides the app's own allowed to call GraphQL from a browser. */
+  corsOrigins: string[];
+  /** ORRERY_NEO4J_BOLT_PORT: the embedded Neo4j's Bolt port (default 7687). */
+  neo4jBoltPort: number;
   /** ORRERY_ROLE: `all` runs everything in one process; `collector` ingests and writes; `api` serves GraphQL and the map and runs the detectors. */
   role: OrreryRole;
   /** ORRERY_KAFKA_BROKERS (comma-separated host:port): collectors also read OTLP from ORRERY_KAFKA_TOPIC as one consumer group (ORRERY_KAFKA_GROUP). */
@@ -135,7 +146,24 @@ export function loadConfig(env: Env = process.env): OrreryConfig {
     role: 'all',
     kafka: undefined,
     alerting: alertingFromEnv(env, problems, { host: text('ORRERY_HOST') ?? '127.0.0.1', port: Number(text('ORRERY_API_PORT') ?? 4000) }),
+    ingestToken: text('ORRERY_INGEST_TOKEN'),
+    apiToken: text('ORRERY_API_TOKEN'),
+    exposed: !isLoopbackHost(text('ORRERY_HOST') ?? '127.0.0.1'),
+    corsOrigins: corsOrigins(text('ORRERY_CORS_ORIGINS'), problems),
+    neo4jBoltPort: integer('ORRERY_NEO4J_BOLT_PORT', 7687, 1, 65535),
   };
+  if (config.exposed) {
+    // Off loopback anyone who can reach the ports could write spans and acknowledge findings.
+    const missing = (['ORRERY_INGEST_TOKEN', 'ORRERY_API_TOKEN'] as const).filter((name) => !text(name));
+    if (missing.length > 0) {
+      problems.push(`ORRERY_HOST=${JSON.stringify(config.host)} is not a loopback address, so ${missing.join(' and ')} must be set `
+        + `(a long random secret each, e.g. \`openssl rand -hex 32\`): exporters send the ingest one as OTEL_EXPORTER_OTLP_HEADERS=Authorization=Bearer%20<token>, the web app asks for the API one`);
+    }
+  }
+  for (const name of ['ORRERY_INGEST_TOKEN', 'ORRERY_API_TOKEN'] as const) {
+    const token = text(name);
+    if (token && !/^[\x21-\x7e]+$/.test(token)) problems.push(`${name} must be printable ASCII without spaces (it travels in an HTTP header)`);
+  }
   const role = text('ORRERY_ROLE') ?? 'all';
   if (role === 'all' || role === 'collector' || role === 'api') config.role = role;
   else problems.push(`ORRERY_ROLE=${JSON.stringify(role)} must be all, collector or api`);
@@ -150,7 +178,8 @@ export function loadConfig(env: Env = process.env): OrreryConfig {
   if (config.role !== 'all' && !neo4jUri) {
     problems.push(`ORRERY_ROLE=${config.role} shares its graph with other processes: set NEO4J_URI to the Neo4j they all use (the embedded one is for ORRERY_ROLE=all)`);
   }
-  const ports = [['ORRERY_OTLP_PORT', config.otlpPort], ['ORRERY_OTLP_GRPC_PORT', config.otlpGrpcPort], ['ORRERY_API_PORT', config.apiPort]] as const;
+  const ports = [['ORRERY_OTLP_PORT', config.otlpPort], ['ORRERY_OTLP_GRPC_PORT', config.otlpGrpcPort], ['ORRERY_API_PORT', config.apiPort],
+    ...(config.neo4j.uri ? [] : [['ORRERY_NEO4J_BOLT_PORT', config.neo4jBoltPort] as const])] as const;
   for (let i = 0; i < ports.length; i++) {
     for (let j = i + 1; j < ports.length; j++) {
       if (ports[i]![1] !== 0 && ports[i]![1] === ports[j]![1]) problems.push(`${ports[i]![0]} and ${ports[j]![0]} are both ${ports[i]![1]}`);
@@ -158,4 +187,22 @@ export function loadConfig(env: Env = process.env): OrreryConfig {
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+/** ORRERY_CORS_ORIGINS: a comma-separated list of origins (scheme://host[:port]). */
+function corsOrigins(raw: string | undefined, problems: string[]): string[] {
+  if (!raw) return [];
+  const origins: string[] = [];
+  for (const entry of raw.split(',').map((e) => e.trim()).filter(Boolean)) {
+    let url: URL | undefined;
+    try {
+      url = new URL(entry);
+    } catch {
+      url = undefined;
+    }
+    if (!url || !/^https?:$/.test(url.protocol) || url.origin !== entry.replace(/\/$/, '')) {
+      problems.push(`ORRERY_CORS_ORIGINS entry ${JSON.stringify(entry)} must be an origin such as https://grafana.example.com (scheme, host, optional port; no path)`);
+    } else origins.push(url.origin);
+  }
+  return origins;
 }

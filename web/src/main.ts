@@ -1,19 +1,30 @@
 import { mount } from 'svelte';
 import App from './App.svelte';
 import DocsView from './components/DocsView.svelte';
+import TokenPrompt from './components/TokenPrompt.svelte';
+import { authorizedFetch, createTokenPrompter, sessionTokenStore } from './lib/api-token.ts';
 import { createDocsClient, readDocsLocation } from './lib/docs.ts';
 import { createFindingActions } from './lib/finding-actions.ts';
 import { createPollingGraphSource } from './lib/graph-source.ts';
 import { createTimeQueries } from './lib/time-queries.ts';
+import { createWhatIfQueries } from './lib/what-if.ts';
 
-// Same origin as the API that serves this page (DESIGN.md section 6).
-const source = createPollingGraphSource({ endpoint: '/graphql', intervalMs: 2000 });
-const actions = createFindingActions({ endpoint: '/graphql' });
-const times = createTimeQueries({ endpoint: '/graphql' });
+// Same origin as the API that serves this page (DESIGN.md section 6). Every GraphQL request
+// carries the API token once the API has asked for one (ORRERY_API_TOKEN; lib/api-token.ts).
+const endpoint = '/graphql';
+const prompter = createTokenPrompter();
+const fetch = authorizedFetch({ store: sessionTokenStore(), prompter });
+const promptTarget = document.body.appendChild(document.createElement('div'));
+mount(TokenPrompt, { target: promptTarget, props: { prompter } });
+
+const source = createPollingGraphSource({ endpoint, intervalMs: 2000, fetch });
+const actions = createFindingActions({ endpoint, fetch });
+const times = createTimeQueries({ endpoint, fetch });
+const whatIfs = createWhatIfQueries({ endpoint, fetch });
 const target = document.getElementById('app');
 if (!target) throw new Error('index.html has no #app element');
 
 // `?view=docs` is the Docs view (the onboarding docs); anything else the map.
 export default readDocsLocation(location.search)
-  ? mount(DocsView, { target, props: { client: createDocsClient({ endpoint: '/graphql' }) } })
-  : mount(App, { target, props: { source, actions, times } });
+  ? mount(DocsView, { target, props: { client: createDocsClient({ endpoint, fetch }) } })
+  : mount(App, { target, props: { source, actions, times, whatIfs } });

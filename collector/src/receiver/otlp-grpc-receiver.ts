@@ -13,6 +13,7 @@ import { OtlpDecodeError } from '../otlp/decode-error.ts';
 import { decodeProtobufTraces } from '../otlp/decode-protobuf.ts';
 import { summariseRejections, type ReceiverStats } from './otlp-http-receiver.ts';
 import { exportResponse } from './otlp-response.ts';
+import { bearerCheck, refusalMessage } from '../auth/bearer-token.ts';
 
 const MAX_CONCURRENT_STREAMS = 128;
 
@@ -25,6 +26,8 @@ export interface OtlpGrpcReceiverOptions {
   maxMessageBytes: number;
   onSpans: (spans: Span[]) => void;
   pushBack?: () => PushBack;
+  /** ORRERY_INGEST_TOKEN: when set, calls without `authorization: Bearer <it>` metadata get UNAUTHENTICATED. */
+  ingestToken?: string | undefined;
 }
 
 const identity = (b: Buffer) => b;
@@ -55,6 +58,7 @@ export function retryInfoStatus(code: number, message: string, retryDelayS: numb
 
 export function createOtlpGrpcReceiver(options: OtlpGrpcReceiverOptions) {
   const stats: ReceiverStats = { requests: 0, acceptedSpans: 0, rejectedSpans: 0, refused: {}, recentErrors: [] };
+  const auth = options.ingestToken ? bearerCheck(options.ingestToken) : undefined;
   const server = new grpc.Server({
     'grpc.max_receive_message_length': options.maxMessageBytes,
     // Decoding is synchronous, so calls never overlap in this process: HTTP/2's stream limit is
@@ -75,6 +79,11 @@ export function createOtlpGrpcReceiver(options: OtlpGrpcReceiverOptions) {
   server.addService(TRACE_SERVICE, {
     Export(call: grpc.ServerUnaryCall<Buffer, Buffer>, callback: grpc.sendUnaryData<Buffer>) {
       stats.requests++;
+      if (auth) {
+        const value = call.metadata.get('authorization')[0];
+        const verdict = auth.check(typeof value === 'string' ? value : value?.toString('utf8'));
+        if (verdict !== 'ok') return refuse(callback, grpc.status.UNAUTHENTICATED, refusalMessage(verdict, 'ORRERY_INGEST_TOKEN'));
+      }
       const pushBack = options.pushBack?.();
       if (pushBack === 'unavailable') return refuse(callback, grpc.status.UNAVAILABLE, 'the collector cannot store data right now (Neo4j unreachable and buffers full); retry later');
       if (pushBack === 'busy') return refuse(callback, grpc.status.RESOURCE_EXHAUSTED, 'the collector is writing a backlog; retry later', 5);

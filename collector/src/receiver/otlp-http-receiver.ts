@@ -10,6 +10,7 @@ import type { DecodedTraces, Span } from '../model/span.ts';
 import { OtlpDecodeError } from '../otlp/decode-error.ts';
 import { decodeJsonTraces } from '../otlp/decode-json.ts';
 import { decodeProtobufTraces } from '../otlp/decode-protobuf.ts';
+import { bearerCheck, refusalMessage } from '../auth/bearer-token.ts';
 import { CONTENT_TYPE, exportResponse, RPC_CODE, statusResponse, type WireFormat } from './otlp-response.ts';
 
 const gunzipAsync = promisify(gunzip);
@@ -32,6 +33,8 @@ export interface OtlpHttpReceiverOptions {
   onSpans: (spans: Span[]) => void;
   /** When true (e.g. Neo4j unreachable and buffers full), exporters get 503 and retry later. */
   isOverloaded?: () => boolean;
+  /** ORRERY_INGEST_TOKEN: when set, exports without `Authorization: Bearer <it>` get 401 (counted under refused["401"]). */
+  ingestToken?: string | undefined;
 }
 
 class HttpRefusal extends Error {
@@ -50,6 +53,7 @@ export function createOtlpHttpReceiver(options: OtlpHttpReceiverOptions) {
   const maxConcurrent = options.maxConcurrentRequests ?? 64;
   let inFlight = 0;
   const stats: ReceiverStats = { requests: 0, acceptedSpans: 0, rejectedSpans: 0, refused: {}, recentErrors: [] };
+  const auth = options.ingestToken ? bearerCheck(options.ingestToken) : undefined;
 
   function refuse(res: ServerResponse, format: WireFormat, refusal: HttpRefusal): void {
     stats.refused[refusal.status] = (stats.refused[refusal.status] ?? 0) + 1;
@@ -57,12 +61,21 @@ export function createOtlpHttpReceiver(options: OtlpHttpReceiverOptions) {
     stats.recentErrors.length = Math.min(stats.recentErrors.length, 10);
     const headers: Record<string, string> = { 'content-type': CONTENT_TYPE[format] };
     if (refusal.retryAfterS !== undefined) headers['retry-after'] = String(refusal.retryAfterS);
+    if (refusal.status === 401) headers['www-authenticate'] = 'Bearer realm="orrery-ingest"';
     res.writeHead(refusal.status, headers).end(statusResponse(format, refusal.rpcCode, refusal.message));
   }
 
   async function handleExport(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const mediaType = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
     const format: WireFormat | undefined = mediaType === 'application/x-protobuf' || mediaType === 'application/protobuf' ? 'protobuf' : mediaType === 'application/json' ? 'json' : undefined;
+    if (auth) {
+      // Before anything about the body is read or judged; the header's value is never logged.
+      const verdict = auth.check(req.headers.authorization);
+      if (verdict !== 'ok') {
+        req.resume();
+        return refuse(res, format ?? 'json', new HttpRefusal(401, 16 /* google.rpc.Code UNAUTHENTICATED */, refusalMessage(verdict, 'ORRERY_INGEST_TOKEN')));
+      }
+    }
     if (!format) {
       req.resume();
       const message = `unsupported Content-Type ${JSON.stringify(mediaType || '(none)')}: send application/x-protobuf or application/json`;

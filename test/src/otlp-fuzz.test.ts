@@ -79,14 +79,17 @@ const edits = fc.array(fc.record({ at: fc.nat(), value: fc.integer({ min: 0, max
 const fixture = fc.integer({ min: 0, max: requests.length - 1 });
 
 /** One fuzzed export: the body and headers an exporter (or an attacker) might send. */
-const exportRequest: fc.Arbitrary<{ body: Buffer; headers: Record<string, string> }> = fc.oneof(
+const exportRequest: fc.Arbitrary<{ body: Buffer; headers: Record<string, string> }> = fc.oneof<fc.Arbitrary<{ body: Buffer; headers: Record<string, string> }>[]>(
   fc.tuple(fixture, edits).map(([i, e]) => ({ body: flipBytes(encoded[i]!, e), headers: { 'content-type': 'application/x-protobuf' } })),
   fc.tuple(fixture, edits).map(([i, e]) => ({ body: flipBytes(Buffer.from(texts[i]!), e), headers: { 'content-type': 'application/json' } })),
   fc.tuple(fixture, edits).map(([i, e]) => ({ body: flipBytes(gzipSync(encoded[i]!), e), headers: { 'content-type': 'application/x-protobuf', 'content-encoding': 'gzip' } })),
   fc.tuple(fixture, fc.constantFrom('deflate', 'gzip', 'br', 'zstd', 'GZIP', 'identity, gzip')).map(([i, enc]) => ({ body: Buffer.from(texts[i]!), headers: { 'content-type': 'application/json', 'content-encoding': enc } })),
-  fc.tuple(fc.uint8Array({ maxLength: 300 }), fc.constantFrom('application/x-protobuf', 'application/json', 'application/protobuf', 'text/plain', 'application/json; charset=latin1', '', 'multipart/form-data; boundary=x')).map(([b, ct]) => ({ body: Buffer.from(b), headers: ct ? { 'content-type': ct } : {} })),
+  fc.tuple(fc.uint8Array({ maxLength: 300 }), fc.constantFrom('application/x-protobuf', 'application/json', 'application/protobuf', 'text/plain', 'application/json; charset=latin1', '', 'multipart/form-data; boundary=x')).map(([b, ct]) => {
+    const headers: Record<string, string> = ct ? { 'content-type': ct } : {};
+    return { body: Buffer.from(b), headers };
+  }),
   // A body past the 64 KiB limit, declared honestly or as gzip that inflates past it.
-  fc.constantFrom(
+  fc.constantFrom<{ body: Buffer; headers: Record<string, string> }>(
     { body: Buffer.alloc(70_000, 0x0a), headers: { 'content-type': 'application/x-protobuf' } },
     { body: gzipSync(Buffer.alloc(5_000_000, 0x20)), headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' } },
   ),

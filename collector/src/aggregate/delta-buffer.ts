@@ -5,15 +5,9 @@
 // writer's Cypher does (sums, min/max, newest-wins for descriptive fields, exemplars newest
 // first), so writing two deltas merged is the same as writing them one after the other.
 // Memory is bounded by distinct entities × minute buckets, never by spans. Pure.
-import { mergeCounts, mergeSparse } from './latency-histogram.ts';
+import { addCounts, mergeExemplars as exemplars, mergeLifetime } from './counts.ts';
+import { mergeSparse } from './latency-histogram.ts';
 import type { ComponentDelta, DependencyBucketDelta, DependencyDelta, GraphDelta, WorkflowBucketDelta, WorkflowDelta } from './graph-aggregator.ts';
-
-const MAX_EXEMPLARS = 5;
-
-/** Newest first, then older ones not already there, at most five (as graph-writer.ts keeps them). */
-function exemplars(newer: readonly string[], older: readonly string[]): string[] {
-  return [...newer, ...older.filter((t) => !newer.includes(t))].slice(0, MAX_EXEMPLARS);
-}
 
 function mergeComponent(into: ComponentDelta, c: ComponentDelta): void {
   if (into.virtual && !c.virtual) into.kind = c.kind;
@@ -39,27 +33,12 @@ function mergeComponent(into: ComponentDelta, c: ComponentDelta): void {
 }
 
 function addDependencyBucket(into: DependencyBucketDelta, b: DependencyBucketDelta): void {
-  into.calls += b.calls;
-  into.errors += b.errors;
-  into.calleeErrors += b.calleeErrors;
-  into.propagatedErrors += b.propagatedErrors;
-  into.traces += b.traces;
-  into.unconsumed += b.unconsumed;
+  addCounts(into, b);
   into.latency = mergeSparse(into.latency, b.latency);
 }
 
 function mergeDependency(into: DependencyDelta, d: DependencyDelta, buckets: Map<number, DependencyBucketDelta>): number {
-  into.calls += d.calls;
-  into.errors += d.errors;
-  into.calleeErrors += d.calleeErrors;
-  into.propagatedErrors += d.propagatedErrors;
-  into.traces += d.traces;
-  into.unconsumed += d.unconsumed;
-  mergeCounts(into.latency, d.latency);
-  into.firstSeenMs = Math.min(into.firstSeenMs, d.firstSeenMs);
-  into.lastSeenMs = Math.max(into.lastSeenMs, d.lastSeenMs);
-  into.operation = d.operation ?? into.operation;
-  into.exemplarTraceIds = exemplars(d.exemplarTraceIds, into.exemplarTraceIds);
+  mergeLifetime(into, d);
   let added = 0;
   for (const b of d.buckets) {
     const known = buckets.get(b.startMs);

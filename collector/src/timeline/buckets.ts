@@ -1,34 +1,17 @@
 // One series of time buckets (a dependency's or a component's), kept sorted by start, with
 // latency histograms stored sparse ([bin, count, bin, count, ...]): a minute of one edge touches a
 // handful of the 191 bins, so dense lists would be most of the read model's memory. Pure.
+import { addCounts, type Counts, zeroCounts } from '../aggregate/counts.ts';
 import { bucketValueMs, HISTOGRAM_BUCKETS, mergeSparse } from '../aggregate/latency-histogram.ts';
 import { rolledStart, type RollupPlan } from './tiers.ts';
 
-export interface Counts {
-  calls: number;
-  errors: number;
-  calleeErrors: number;
-  propagatedErrors: number;
-  traces: number;
-  unconsumed: number;
-}
+export { addCounts, type Counts, zeroCounts };
 
 export interface Bucket extends Counts {
   startMs: number;
   resMs: number;
   /** Sparse histogram: bin indexes ascending, each followed by its count. */
   latency: number[];
-}
-
-export const zeroCounts = (): Counts => ({ calls: 0, errors: 0, calleeErrors: 0, propagatedErrors: 0, traces: 0, unconsumed: 0 });
-
-export function addCounts(into: Counts, from: Counts): void {
-  into.calls += from.calls;
-  into.errors += from.errors;
-  into.calleeErrors += from.calleeErrors;
-  into.propagatedErrors += from.propagatedErrors;
-  into.traces += from.traces;
-  into.unconsumed += from.unconsumed;
 }
 
 /** Dense counts per bin (as the aggregator and Neo4j keep them) to sparse pairs. */

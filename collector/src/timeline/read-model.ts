@@ -3,7 +3,8 @@
 // loop (applyCatalogView), loaded once from Neo4j at start (store/read-model-loader.ts). Neo4j
 // stays the system of record; this answers a window without re-reading the graph. Pure.
 import type { ComponentDelta, DependencyDelta, GraphDelta, WorkflowDelta } from '../aggregate/graph-aggregator.ts';
-import { mergeCounts, quantileMs } from '../aggregate/latency-histogram.ts';
+import { MAX_EXEMPLARS, mergeExemplars, mergeLifetime } from '../aggregate/counts.ts';
+import { quantileMs } from '../aggregate/latency-histogram.ts';
 import type { ComponentKind, DependencyKind } from '../model/interaction.ts';
 import type { ComponentNode, DependencyEdge, Intent, WorkflowStats } from '../model/graph-snapshot.ts';
 import { addBucket, newWindowSum, resetWindowSum, rollUp, sparse, sumWindow, windowQuantileMs, windowQuantilesMs, type Bucket, type Counts, type WindowSum } from './buckets.ts';
@@ -83,7 +84,6 @@ export interface SeriesPoint {
 
 export const edgeKey = (from: string, to: string, kind: string, protocol: string): string => JSON.stringify([from, to, kind, protocol]);
 
-const MAX_EXEMPLARS = 5;
 const QUANTILES = [0.5, 0.95, 0.99] as const;
 
 function bucketFrom(startMs: number, resMs: number, counts: Counts, denseLatency: readonly number[]): Bucket {
@@ -173,17 +173,7 @@ export function createReadModel(options: { tiers: Tiers }) {
 
   function applyDependency(d: DependencyDelta): void {
     const e = edge(d);
-    e.calls += d.calls;
-    e.errors += d.errors;
-    e.calleeErrors += d.calleeErrors;
-    e.propagatedErrors += d.propagatedErrors;
-    e.traces += d.traces;
-    e.unconsumed += d.unconsumed;
-    mergeCounts(e.latency, d.latency);
-    e.firstSeenMs = Math.min(e.firstSeenMs, d.firstSeenMs);
-    e.lastSeenMs = Math.max(e.lastSeenMs, d.lastSeenMs);
-    e.operation = d.operation ?? e.operation;
-    e.exemplarTraceIds = [...d.exemplarTraceIds, ...e.exemplarTraceIds.filter((t) => !d.exemplarTraceIds.includes(t))].slice(0, MAX_EXEMPLARS);
+    mergeLifetime(e, d);
     for (const b of d.buckets) addBucket(e.buckets, { ...b, resMs: MINUTE_MS, latency: b.latency });
     newestSeenMs = Math.max(newestSeenMs, d.lastSeenMs);
   }
@@ -203,7 +193,7 @@ export function createReadModel(options: { tiers: Tiers }) {
     w.runs += d.runs;
     w.failedRuns += d.failedRuns;
     w.manualRuns += d.manualRuns;
-    w.exemplarTraceIds = [...d.exemplarTraceIds, ...w.exemplarTraceIds.filter((t) => !d.exemplarTraceIds.includes(t))].slice(0, MAX_EXEMPLARS);
+    w.exemplarTraceIds = mergeExemplars(d.exemplarTraceIds, w.exemplarTraceIds);
     for (const u of d.unhandled) {
       const known = w.unhandled.get(u.key);
       if (known) {

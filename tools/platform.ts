@@ -7,7 +7,7 @@ import type { OrreryConfig } from '../collector/src/config.ts';
 import { createNeo4jDriver } from '../collector/src/store/neo4j-driver.ts';
 import { startApiServer } from '../api/src/server.ts';
 import { createOrreryPubSub, createOrreryYoga } from '../api/src/yoga.ts';
-import { createApiAccess } from '../api/src/api-access.ts';
+import { createApiAccess, type ApiAccess } from '../api/src/api-access.ts';
 import type { ReadModel } from '../collector/src/timeline/read-model.ts';
 import { startEmbeddedNeo4j } from '../neo4j-embedded/neo4j.ts';
 import { OUTCOME_NAMES, SPAN_OUTCOMES } from '../collector/src/inference/span-outcomes.ts';
@@ -24,13 +24,22 @@ function graphCounts(model: ReadModel): { components: number; dependencies: numb
   return { components, dependencies };
 }
 
+/** The API's refusals beside the receivers' (`api:401` without or with a wrong ORRERY_API_TOKEN, `api:403` from a foreign origin). */
+function apiRefusals(access: ApiAccess | undefined): Record<string, number> {
+  const refused = access?.stats().refused;
+  const counts: Record<string, number> = {};
+  if (refused?.unauthenticated) counts['api:401'] = refused.unauthenticated;
+  if (refused?.foreignOrigin) counts['api:403'] = refused.foreignOrigin;
+  return counts;
+}
+
 /** The collector's counters, flattened for GraphQL's CollectorStatus. */
-function collectorStatus(collector: ReturnType<typeof createCollector>) {
+function collectorStatus(collector: ReturnType<typeof createCollector>, access?: ApiAccess) {
   const { receiver, grpc, inference, aggregator, flush, detection } = collector.stats();
   const stores = Object.values(inference.stores);
   return {
     requests: receiver.requests, acceptedSpans: receiver.acceptedSpans, rejectedSpans: receiver.rejectedSpans,
-    refusedRequests: JSON.stringify(receiver.refused), recentErrors: receiver.recentErrors,
+    refusedRequests: JSON.stringify({ ...receiver.refused, ...apiRefusals(access) }), recentErrors: receiver.recentErrors,
     grpcRequests: grpc.requests, grpcAcceptedSpans: grpc.acceptedSpans,
     duplicateSpans: inference.duplicateSpans, syncPaired: inference.syncPaired, asyncPaired: inference.asyncPaired, oneSided: inference.oneSided,
     clientsToVirtualPeers: inference.clientsToVirtualPeers, clientsFoldedIntoParent: inference.clientsFoldedIntoParent,
@@ -112,7 +121,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
 
     const access = createApiAccess({ apiToken: config.apiToken, corsOrigins: config.corsOrigins });
     const yoga = createOrreryYoga({
-      driver, database: config.neo4j.database, pubsub, collectorStatus: () => collectorStatus(collector), readModel: collector.readModel, retentionMs: config.retentionMs,
+      driver, database: config.neo4j.database, pubsub, collectorStatus: () => collectorStatus(collector, access), readModel: collector.readModel, retentionMs: config.retentionMs,
       catalogPath: collectorConfig.catalogPath, exposed: config.exposed, cors: access.cors,
     });
     const api = await startApiServer({ yoga, host: config.host, port: config.apiPort, webDistDir: await webDist, metrics: () => renderCollectorMetrics(collector), access });

@@ -12,6 +12,7 @@
 import { hostname } from 'node:os';
 import { startApiServer } from '../api/src/server.ts';
 import { createOrreryPubSub, createOrreryYoga } from '../api/src/yoga.ts';
+import { createApiAccess } from '../api/src/api-access.ts';
 import { createAlerter } from '../collector/src/alerting/alerter.ts';
 import { createCollector, type Collector } from '../collector/src/collector.ts';
 import type { OrreryConfig } from '../collector/src/config.ts';
@@ -152,10 +153,13 @@ export async function startApiRole(config: OrreryConfig, log: (line: string) => 
     });
     void detection.run(true);
     alerter?.start();
+    // The API token, the allowed origins and (off loopback) no introspection, as in ORRERY_ROLE=all.
+    const access = createApiAccess({ apiToken: config.apiToken, corsOrigins: config.corsOrigins });
     const yoga = createOrreryYoga({
       driver, database: config.neo4j.database, pubsub, readModel, retentionMs: config.retentionMs, catalogPath: config.catalogPath,
+      exposed: config.exposed, cors: access.cors,
     });
-    const api = await startApiServer({ yoga, host: config.host, port: config.apiPort, webDistDir: await webDist });
+    const api = await startApiServer({ yoga, host: config.host, port: config.apiPort, webDistDir: await webDist, access });
     stops.push(() => api.close());
     log(`GraphQL on ${api.url}/graphql, map on ${api.url}/ (following Neo4j at ${config.neo4j.uri})`);
     return { role: 'api', apiUrl: api.url, follower, readModel, stop: () => stops.stop() };

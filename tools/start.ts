@@ -1,10 +1,12 @@
 // `npm start`: the whole platform with its demo estate (ORRERY_DEMO=0 for none), until Ctrl-C.
 import { loadConfigOrExit } from '../collector/src/load-config-or-exit.ts';
-import { startPlatform } from './platform.ts';
-import { startApiRole, startCollectorRole } from './roles.ts';
 
 const startedAt = performance.now();
+// The configuration first: a start it refuses (ORRERY_HOST off loopback without its tokens, a bad
+// value) says so at once, before the platform's modules are loaded.
 const config = loadConfigOrExit();
+const { startPlatform } = await import('./platform.ts');
+const { startApiRole, startCollectorRole } = await import('./roles.ts');
 
 if (config.role !== 'all') {
   // One part of a split platform (DESIGN.md §8 Roles): until SIGINT/SIGTERM. The stdout line says

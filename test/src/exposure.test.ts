@@ -13,8 +13,11 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { loadConfig } from '../../collector/src/config.ts';
 import type { Platform } from '../../tools/platform.ts';
+import { startApiRole } from '../../tools/roles.ts';
 import { launchChromium } from './support/browser.ts';
+import { freePort } from './support/free-port.ts';
 import { eventually, startTestPlatform } from './support/platform.ts';
 
 const INGEST_TOKEN = 'ingest-7f3a9c1e5b2d4f60';
@@ -144,6 +147,27 @@ describe('an exposed platform', () => {
     });
     expect(response.status).toBe(403);
     expect(response.headers.get('access-control-allow-origin')).toBeNull();
+    // Refusals are counted by reason beside the receivers' (the earlier tests' 401s among them).
+    const { body } = await asApi('{ collectorStatus { refusedRequests } }');
+    const refused = JSON.parse((body.data?.['collectorStatus'] as { refusedRequests: string }).refusedRequests) as Record<string, number>;
+    expect(refused).toMatchObject({ '401': 2, UNAUTHENTICATED: 2, 'api:401': 2, 'api:403': 1 });
+  });
+
+  it('holds for the API started alone (ORRERY_ROLE=api) too', async () => {
+    const config = loadConfig({
+      NEO4J_URI: platform.neo4jUri, ORRERY_ROLE: 'api', ORRERY_HOST: '0.0.0.0', ORRERY_API_PORT: String(await freePort()),
+      ORRERY_INGEST_TOKEN: INGEST_TOKEN, ORRERY_API_TOKEN: API_TOKEN, ORRERY_DEMO: '0',
+    });
+    const api = await startApiRole(config, () => {});
+    try {
+      const url = `${viaLoopback(api.apiUrl!)}/graphql`;
+      const ask = (headers: Record<string, string>) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: '{"query":"{ __schema { queryType { name } } }"}' });
+      expect((await ask({})).status).toBe(401);
+      const answer = (await (await ask({ authorization: `Bearer ${API_TOKEN}` })).json()) as { errors?: Array<{ extensions?: { code?: string } }> };
+      expect(answer.errors?.[0]?.extensions?.code).toBe('INTROSPECTION_DISABLED');
+    } finally {
+      await api.stop();
+    }
   });
 
   it('refuses over-limit queries with their codes, in milliseconds, and introspection', async () => {

@@ -78,6 +78,12 @@ export async function startKafkaSource(config: OrreryConfig, collector: Collecto
   const source = createKafkaSource({
     brokers: config.kafka.brokers, topic: config.kafka.topic, groupId: config.kafka.groupId,
     clientId: `orrery-${hostname()}-${process.pid}`, sink: collector, log: (line) => log(`kafka: ${line}`),
+    // Crash-only: what was not committed is read again by whoever takes the partitions (or by this
+    // collector, restarted by its supervisor). Staying up without a consumer would stop ingestion silently.
+    onFatal: () => {
+      log('exiting: the Kafka consumer cannot go on; restart this collector (nothing committed is lost, the rest is read again)');
+      process.exit(1);
+    },
   });
   await source.start();
   return source;

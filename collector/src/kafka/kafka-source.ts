@@ -5,7 +5,7 @@
 // commits a partition's offset only once collector.durable() has said everything ingested up to it
 // is in Neo4j. A crash or a Neo4j outage therefore loses nothing; the price is at-least-once: what
 // was written but not yet committed when a collector died is read again by the next owner.
-import { Consumer, type Message, type MessagesStream } from '@platformatic/kafka';
+import { Consumer, MessagesStream, type Message } from '@platformatic/kafka';
 import type { Span } from '../model/span.ts';
 import { decodeProtobufTraces } from '../otlp/decode-protobuf.ts';
 
@@ -28,8 +28,13 @@ export interface KafkaSourceOptions {
   commitEveryMs?: number;
   /** How long a pushed-back message waits before it is offered again. */
   retryMs?: number;
-  /** Group session timeout: how soon a dead member's partitions go to the others. */
+  /**
+   * Group session timeout: how soon a dead member's partitions go to the others. It must outlast
+   * a commit before a rebalance (one durable(): a pairing timeout and a write).
+   */
   sessionTimeoutMs?: number;
+  /** The consumer failed beyond the client's own retries: the process should exit and be restarted (nothing is lost). */
+  onFatal?: (error: Error) => void;
 }
 
 export interface KafkaSourceStats {
@@ -71,8 +76,13 @@ export function createKafkaSource(options: KafkaSourceOptions) {
     groupId: options.groupId,
     clientId: options.clientId,
     bootstrapBrokers: options.brokers,
-    sessionTimeout: options.sessionTimeoutMs ?? 10_000,
-    heartbeatInterval: Math.min(1000, Math.floor((options.sessionTimeoutMs ?? 10_000) / 4)),
+    sessionTimeout: options.sessionTimeoutMs ?? 30_000,
+    heartbeatInterval: Math.min(3000, Math.floor((options.sessionTimeoutMs ?? 30_000) / 10)),
+    rebalanceTimeout: 2 * (options.sessionTimeoutMs ?? 30_000),
+    // Cooperative rebalancing: a member gives a partition up only after the client has asked its
+    // stream to commit, and waited (see revokeHook below); eager rebalancing would hand it over at
+    // once, and the new owner would read again everything ingested since the last commit.
+    protocols: [{ name: 'cooperative-sticky', version: 1 }],
   });
   /** The last message handed to the sink per partition, not yet committed. */
   const uncommitted = new Map<string, Message>();
@@ -81,6 +91,8 @@ export function createKafkaSource(options: KafkaSourceOptions) {
   let commitTimer: NodeJS.Timeout | undefined;
   let committing: Promise<void> | undefined;
   let stopping = false;
+  /** While partitions are being revoked: the read loop waits, so nothing is ingested meanwhile. */
+  let revoking: Promise<void> | undefined;
 
   /**
    * One round: note the newest ingested message per partition, wait until the sink has made
@@ -129,6 +141,11 @@ export function createKafkaSource(options: KafkaSourceOptions) {
     // Awaiting inside the loop is the back-pressure: the stream buffers up to its high-water
     // mark and then stops fetching until the loop takes the next message.
     for await (const message of s) {
+      if (revoking) {
+        await revoking;
+        // A message of a partition this member just gave up is its new owner's to read.
+        if (!owns(message.topic, message.partition)) continue;
+      }
       stats.messages++;
       const decoded = decodeKafkaMessage(message.value);
       if ('bad' in decoded) {
@@ -153,6 +170,51 @@ export function createKafkaSource(options: KafkaSourceOptions) {
     }
   }
 
+  function owns(topic: string, partition: number): boolean {
+    return (consumer.assignments ?? []).some((a) => a.topic === topic && a.partitions.includes(partition));
+  }
+
+  /**
+   * Before a cooperative rebalance takes partitions away, the client pauses its streams and asks
+   * each to commit, waiting for the answer. The client has no public hook there, so the stream's
+   * commit method (found by its symbol's description) is wrapped: reading stops, everything read so
+   * far is made durable and committed, then the client's own commit runs and the rebalance goes on.
+   * The new owner then starts after what this member wrote: nothing is read twice. Without the
+   * method (another client version) rebalances still work, with the replay described in README.md.
+   */
+  function revokeHook(s: MessagesStream<Buffer, Buffer, Buffer, Buffer>): void {
+    const symbol = Object.getOwnPropertySymbols(MessagesStream.prototype).find((sym) => sym.description === 'plt.kafka.messagesStream.autocommit');
+    if (!symbol) {
+      log('this Kafka client version offers no commit before a rebalance: a partition that moves is read again from its last commit');
+      return;
+    }
+    const target = s as unknown as Record<symbol, (callback?: (error?: Error | null) => void) => void>;
+    const original = target[symbol]!.bind(s);
+    target[symbol] = (callback) => {
+      if (!callback) {
+        original();
+        return;
+      }
+      stats.rebalances++;
+      let release!: () => void;
+      revoking = new Promise((resolve) => { release = resolve; });
+      // After any round under way (it noted less than has been read since), one more.
+      // Bounded: a member that holds a rebalance up past its session timeout is dropped from the
+      // group; past the bound the partitions go, and what was not committed is read again.
+      const bound = new Promise((resolve) => setTimeout(resolve, (options.sessionTimeoutMs ?? 30_000) / 2).unref());
+      void Promise.race([bound, (async () => {
+        await committing;
+        await commitRound();
+      })()]).finally(() => {
+        original((error) => {
+          callback(error);
+          // The client updates its assignment right after this callback.
+          setImmediate(() => { revoking = undefined; release(); });
+        });
+      });
+    };
+  }
+
   return {
     async start(): Promise<void> {
       stream = await consumer.consume({
@@ -164,20 +226,20 @@ export function createKafkaSource(options: KafkaSourceOptions) {
         maxWaitTime: 500,
         highWaterMark: 256,
       });
-      // A rebalance may hand our partitions to another member: make what was read durable and
-      // commit it now, so the next owner starts after it rather than reading it again. (The
-      // client has no hook before it gives partitions up; a commit that arrives after the move
-      // fails and its messages are read again: at-least-once.)
-      consumer.on('consumer:group:rebalance', () => {
-        stats.rebalances++;
-        void commitRound();
-      });
-      reading = read(stream).catch((error: Error) => {
-        if (!stopping) {
-          stats.lastError = error.message;
-          log(`Kafka consumer stopped: ${error.message}`);
-        }
-      });
+      // Any other rebalance (a member joined or left without taking our partitions): commit soon.
+      revokeHook(stream);
+      consumer.on('consumer:group:rebalance', () => void commitRound());
+      const fatal = (error: Error) => {
+        if (stopping) return;
+        stats.lastError = error.message;
+        log(`Kafka consumer failed: ${error.message}`);
+        options.onFatal?.(error);
+      };
+      // Errors the client gives up on (a join that failed every retry) arrive as events.
+      consumer.on('error', fatal);
+      reading = read(stream).then(() => {
+        if (!stopping) fatal(new Error('the message stream ended'));
+      }, fatal);
       scheduleCommits();
       log(`reading OTLP from Kafka topic ${options.topic} on ${options.brokers.join(',')} as group ${options.groupId}`);
     },

@@ -1,6 +1,6 @@
 // How fast collectors drain a Kafka backlog into Neo4j, for the README's sizing table:
 //
-//   node test/src/bench/kafka-throughput.ts [--spans 200000] [--collectors 1,2] [--partitions 4]
+//   node test/src/bench/kafka-throughput.ts [--spans 200000] [--collectors 1,2] [--partitions 4] [--neo4j bolt://...]
 //
 // A real KRaft broker and an embedded Neo4j are started; issue 12's hop traffic (200 services,
 // ~1,000 edges) is produced once to a topic, one message per trace keyed by trace id as the kafka
@@ -21,7 +21,7 @@ import { startProcess, type RunningProcess } from '../support/child-processes.ts
 import { freePort } from '../support/free-port.ts';
 import { startKafka } from '../support/kafka.ts';
 
-const { values } = parseArgs({ options: { spans: { type: 'string', default: '200000' }, collectors: { type: 'string', default: '1,2' }, partitions: { type: 'string', default: '4' } } });
+const { values } = parseArgs({ options: { spans: { type: 'string', default: '200000' }, collectors: { type: 'string', default: '1,2' }, partitions: { type: 'string', default: '4' }, neo4j: { type: 'string' } } });
 const repoRoot = join(import.meta.dirname, '..', '..', '..');
 const log = (line: string) => process.stderr.write(`[bench-kafka] ${line}\n`);
 const TOPIC = 'otlp_spans';
@@ -52,7 +52,11 @@ function usage(pid: number): { cpuS: number; peakMb: number } {
 }
 
 const dataDir = mkdtempSync(join(tmpdir(), 'orrery-bench-kafka-'));
-const [kafka, neo4j] = await Promise.all([startKafka({ partitions, log }), startEmbeddedNeo4j({ dataDir, boltPort: await freePort(), log: () => {} })]);
+// --neo4j URI: a Neo4j already running (its graph is cleared), instead of an embedded one.
+const [kafka, neo4j] = await Promise.all([
+  startKafka({ partitions, log }),
+  values.neo4j ? { uri: values.neo4j, stop: async () => {} } : startEmbeddedNeo4j({ dataDir, boltPort: await freePort(), log: () => {} }),
+]);
 const driver = neo4jDriver.driver(neo4j.uri);
 try {
   const admin = new Admin({ clientId: 'bench', bootstrapBrokers: [kafka.bootstrap] });
@@ -81,6 +85,7 @@ try {
           ORRERY_COLLECTOR_ID: `${group}-${i}`, ORRERY_OTLP_PORT: String(await freePort()), ORRERY_OTLP_GRPC_PORT: String(await freePort()), ORRERY_DEMO: '0',
         },
       });
+      void child.exited.then(({ code, signal }) => { if (code !== 0 && signal === null) log(`collector-${i} exited (${code}):\n${child.outputTail()}`); });
       await child.waitForLine(/^orrery collector ready/, 120_000);
       return child;
     }));

@@ -150,6 +150,7 @@ export function createCollector(options: CollectorOptions) {
   };
   const receiver = createOtlpHttpReceiver({
     maxBodyBytes: config.maxBodyBytes,
+    maxConcurrentRequests: config.maxConcurrentExports,
     onSpans: (spans) => inference.ingest(spans),
     isOverloaded: () => pushBack() !== undefined,
     ingestToken: config.ingestToken,

@@ -37,6 +37,8 @@ export interface OrreryConfig {
   maxPendingSpans: number;
   /** Distinct dependencies held between flushes (bounds memory while Neo4j is away). */
   maxPendingDependencies: number;
+  /** OTLP/HTTP export requests decoded at once (ORRERY_MAX_CONCURRENT_EXPORTS); beyond it exporters get 429 and retry. */
+  maxConcurrentExports: number;
   /** How long time buckets are kept (ORRERY_RETENTION, default 30d). */
   retentionMs: number;
   /** The recent window detectors judge rates and errors over (ORRERY_DETECT_WINDOW, default 15m). */
@@ -139,6 +141,7 @@ export function loadConfig(env: Env = process.env): OrreryConfig {
     // ~300 B per waiting half in four stores and the workflow tracker, ~2 KB per pending edge.
     maxPendingSpans: integer('ORRERY_MAX_PENDING_SPANS', 100_000, 100, 50_000_000),
     maxPendingDependencies: integer('ORRERY_MAX_PENDING_DEPENDENCIES', 50_000, 100, 10_000_000),
+    maxConcurrentExports: integer('ORRERY_MAX_CONCURRENT_EXPORTS', 64, 1, 100_000),
     retentionMs: duration('ORRERY_RETENTION', '30d', 3_600_000, 3650 * 86_400_000),
     detectWindowMs: duration('ORRERY_DETECT_WINDOW', '15m', 60_000, 7 * 86_400_000),
     maxClockSkewMs: duration('ORRERY_MAX_CLOCK_SKEW', '5m', 1000, 86_400_000),

@@ -58,10 +58,13 @@ async function promql(query: string): Promise<VectorSample[]> {
 
 const traffic = generateHopTraffic({ services: 6, spans: 600, spansPerRequest: 100, startMs: Date.now(), prefix: 'prom-svc-', seed: 7 });
 
+// /metrics needs the API token as GraphQL does: Prometheus sends it from its scrape config.
+const API_TOKEN = 'prometheus-scrape-token';
+
 beforeAll(async () => {
-  platform = await startTestPlatform(inject('neo4jUri'));
+  platform = await startTestPlatform(inject('neo4jUri'), { ORRERY_API_TOKEN: API_TOKEN });
   const target = new URL(platform.apiUrl).host;
-  prometheus = await startPrometheus({ targets: [target], scrapeIntervalS: 1 });
+  prometheus = await startPrometheus({ targets: [target], scrapeIntervalS: 1, bearerToken: API_TOKEN });
 });
 afterAll(async () => {
   await prometheus?.stop();
@@ -118,8 +121,10 @@ describe('/metrics scraped by Prometheus', () => {
     expect(up!.value[1]).toBe('1');
   });
 
-  it('passes promtool\'s lint of the exposition', async () => {
-    const body = await (await fetch(`${platform.apiUrl}/metrics`)).text();
+  it('passes promtool\'s lint of the exposition, and refuses a scrape without the API token', async () => {
+    expect((await fetch(`${platform.apiUrl}/metrics`)).status).toBe(401);
+    expect((await fetch(`${platform.apiUrl}/metrics`, { headers: { authorization: 'Bearer wrong' } })).status).toBe(401);
+    const body = await (await fetch(`${platform.apiUrl}/metrics`, { headers: { authorization: `Bearer ${API_TOKEN}` } })).text();
     const lint = spawnSync('promtool', ['check', 'metrics'], { input: body, encoding: 'utf8' });
     expect(`${lint.stdout}${lint.stderr}`.trim()).toBe('');
     expect(lint.status).toBe(0);

@@ -1,6 +1,8 @@
-// The collector process's wiring: OTLP receiver -> span inference -> aggregation -> flush loop
-// -> Neo4j. Pure stages are created here and connected by callbacks; only this file and the
-// store/receiver edges touch I/O.
+// The collector process's wiring: OTLP receivers (and ingest() for Kafka) -> span inference ->
+// aggregation -> publish (every ORRERY_FLUSH_MS: to the read model, which GraphQL and detectors
+// read, and into the delta buffer) -> flush loop (every ORRERY_WRITE_MS: the buffer to Neo4j).
+// Pure stages are created here and connected by callbacks; I/O stays at the edges: receivers,
+// store/, the detection loop's finding writes and alert delivery.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Driver } from 'neo4j-driver';
@@ -125,8 +127,6 @@ export function createCollector(options: CollectorOptions) {
     readModel.applyDelta(delta);
     unwritten.add(delta);
     if (unwritten.stats().buckets >= PENDING_BUCKETS / 2) flushLoop.flushSoon(0);
-    // Not awaited, and a failure only logged: shapes are few and rewritten when they change.
-    void shapeStore.write(shapes.takeChanged()).catch((error: Error) => log(`workflow shapes not written: ${error.message}`));
     await options.afterFlush?.(delta);
     // Not awaited: a detector pass must never hold up the next publish.
     if (detecting) void detection.run();
@@ -137,6 +137,13 @@ export function createCollector(options: CollectorOptions) {
     writer,
     flushMs: config.writeMs,
     backlogged: () => unwritten.stats().buckets >= PENDING_BUCKETS / 10,
+    // Workflow shapes go with each Neo4j write, not each publish: every new run replaces a
+    // representative one, so at publish rhythm they were ~200 rows every 500 ms on a busy estate,
+    // and a run from seconds ago is as representative. Not awaited; a failure is only logged
+    // (shapes are few and rewritten when they change).
+    afterFlush: () => {
+      void shapeStore.write(shapes.takeChanged()).catch((error: Error) => log(`workflow shapes not written: ${error.message}`));
+    },
     log,
   });
   // Push back when writes are failing and the pending edge set is nearly full (unavailable), or
@@ -242,11 +249,13 @@ export function createCollector(options: CollectorOptions) {
      */
     async durable(): Promise<void> {
       await new Promise((resolve) => setTimeout(resolve, config.pairingTimeoutMs + expiryEveryMs + 10));
-      // The buffer at its bound leaves the rest in the aggregator: a few more rounds drain it.
-      for (let round = 0; round < 8; round++) {
+      // A backlog is written in pieces, and the buffer at its bound leaves the rest in the
+      // aggregator: rounds go on until both are written (a failed write rejects flush() itself).
+      for (let round = 0; round < 1000; round++) {
         await publishLoop.now();
         await flushLoop.flush();
-        if (flushLoop.stats().unwritten) throw new Error(`Neo4j write failed: ${flushLoop.stats().lastError ?? 'unknown error'}`);
+        if (flushLoop.stats().degraded) throw new Error(`Neo4j write failed: ${flushLoop.stats().lastError ?? 'unknown error'}`);
+        if (flushLoop.stats().unwritten) continue;
         if (aggregator.stats().pendingDependencies === 0 || unwritten.stats().buckets < PENDING_BUCKETS / 2) return;
       }
     },

@@ -4,6 +4,7 @@
 // ever adds (counts, histogram buckets) or takes min/max (times), so writing it to Neo4j is a
 // commutative merge. Memory is bounded by the number of distinct edges × minutes in one delta,
 // not by the span rate.
+import { MAX_EXEMPLARS } from './counts.ts';
 import type { ComponentKind, ComponentRef, ComponentSighting, DependencyKind, Interaction } from '../model/interaction.ts';
 import type { WorkflowRun } from '../inference/workflow-tracker.ts';
 import { addSample, addSparseSample, type LatencyCounts } from './latency-histogram.ts';
@@ -126,13 +127,12 @@ export interface GraphAggregatorStats {
   pendingBuckets: number;
 }
 
-const MAX_EXEMPLARS = 5;
 const MAX_VERSIONS = 20;
 /** Distinct trace ids remembered per edge per flush; beyond it every call counts as a new trace. */
 const MAX_TRACES_PER_DELTA = 10_000;
 /**
- * Distinct trace ids held across all edges until the next drain. While Neo4j is away drains are
- * backed off (up to 30 s), so without this bound the sets would grow with span rate × outage;
+ * Distinct trace ids held across all edges until the next drain. While the delta buffer is full
+ * (Neo4j away or behind) drains are skipped, so without this bound the sets would grow with span rate × outage;
  * past it every call counts as a new trace (callsPerTrace reads low rather than memory growing).
  */
 const MAX_HELD_TRACE_IDS = 200_000;

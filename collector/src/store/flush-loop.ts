@@ -39,9 +39,9 @@ export interface FlushLoopOptions {
   aggregator: { drain(): GraphDelta };
   writer: GraphWriter;
   flushMs: number;
-  /** Runs before each flush (pairing expiry, so expired halves are in this flush). */
+  /** Runs before each flush that drains (tests; the collector expires halves in publish()). */
   beforeFlush?: () => void;
-  /** Runs after a successful write (detectors, subscriptions). */
+  /** Runs after each successful write (the collector writes workflow shapes then). */
   afterFlush?: (delta: GraphDelta) => Promise<void> | void;
   log: (line: string) => void;
   maxBackoffMs?: number;

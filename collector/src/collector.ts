@@ -153,7 +153,9 @@ export function createCollector(options: CollectorOptions) {
     const pending = aggregator.stats();
     const held = unwritten.stats();
     if (flushLoop.stats().degraded && Math.max(pending.pendingDependencies, held.dependencies) >= config.maxPendingDependencies * 0.9) return 'unavailable';
-    return pending.pendingBuckets >= 0.9 * PENDING_BUCKETS ? 'busy' : undefined;
+    // Near the aggregator's edge bound new edges would be dropped while the export is answered
+    // 200: push back first, so an exporter retries rather than losing acknowledged spans.
+    return pending.pendingBuckets >= 0.9 * PENDING_BUCKETS || pending.pendingDependencies >= 0.9 * config.maxPendingDependencies ? 'busy' : undefined;
   };
   const receiver = createOtlpHttpReceiver({
     maxBodyBytes: config.maxBodyBytes,

@@ -210,9 +210,10 @@ describe('overload at twice the measured capacity', () => {
     // Push-back, as OTLP says: 429/503 with Retry-After, nothing else refused, nothing broken. On a
     // shared 2-core machine the sender is as starved as the platform, and the capacity it measures
     // can be the sender's own: then twice it is still within what the platform takes, and the
-    // platform must have kept up instead (answered every request within a second of the last sent).
+    // platform must have taken it all instead: queued rather than refused, every request answered
+    // (within 10 s of the last sent, so a wedged receiver still fails) and, below, every span counted.
     for (const r of pushedBack) expect(Number(r.retryAfter)).toBeGreaterThan(0);
-    if (pushedBack.length === 0) expect(loadS - loadMs / 1000).toBeLessThan(1);
+    if (pushedBack.length === 0) expect(loadS - loadMs / 1000).toBeLessThan(10);
     expect(results.every((r) => r.status === 200 || r.status === 429 || r.status === 503), JSON.stringify(Object.fromEntries(byStatus))).toBe(true);
     expect(peakRss - baselineRss).toBeLessThan(RSS_HEADROOM_BYTES);
 

@@ -40,6 +40,8 @@ beforeAll(async () => {
     await platform.collector.detect();
     const answer = await whatIf('fail: ["payments"]');
     expect(answer.broken.map((i) => i.name)).toEqual(expect.arrayContaining(['checkout', 'storefront']));
+    // And the order workflow has run: a run is reported once its trace's window has closed.
+    expect(answer.broken.some((i) => i.kind === 'WORKFLOW' && i.name.startsWith('storefront '))).toBe(true);
   }, 120_000, 2000);
 });
 afterAll(async () => {

@@ -13,7 +13,9 @@
 //     all through the real platform over HTTP.
 //  6. End to end (tools/bench-e2e.ts, `--e2e` only): issue 12's workload over HTTP, platform and Neo4j
 //     pinned to one core, spans per CPU-second of each, side by side with the Go OTel Collector.
-// Options: --quick (shorter runs), --seconds N (length of the memory run), --detectors-only, --docs-only, --time-only,
+//  7. Reads in process (tools/bench-reads.ts, `--reads-only`): the map's full query against the read
+//     model at 5,000 components, CPU per query for a new window, a repeated one, and after publishes.
+// Options: --quick (shorter runs), --seconds N (length of the memory run), --detectors-only, --docs-only, --time-only, --reads-only,
 // --e2e [--no-peer] [--format protobuf|json].
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,6 +32,7 @@ import { benchmarkDetectors } from '../collector/src/detectors/bench.ts';
 import { docsBenchLine } from '../collector/src/docs/bench.ts';
 import { benchmarkTime } from './bench-time.ts';
 import { benchmarkEndToEnd } from './bench-e2e.ts';
+import { benchmarkReads } from './bench-reads.ts';
 import { percentile, spawnPlatform } from './bench-platform.ts';
 import { startEmbeddedNeo4j } from '../neo4j-embedded/neo4j.ts';
 import { freePort } from '../test/src/support/free-port.ts';
@@ -80,6 +83,7 @@ async function main(): Promise<void> {
     return;
   }
   if (args.includes('--docs-only')) return void line(docsBenchLine());
+  if (args.includes('--reads-only')) return void (await benchmarkReads({ quick, line }));
   if (args.includes('--time-only')) {
     await benchmarkTime({ quick, line });
     return;

@@ -69,6 +69,7 @@ export async function benchmarkReads(options: { quick: boolean; line: (text: str
     bytes = r.bytes;
   }
   const repeated: number[] = [];
+  await cpuMsOf(MAP_QUERY('1h')); // the first ask of this window computes it; the repeats are what is timed
   for (let i = 0; i < runs; i++) repeated.push((await cpuMsOf(MAP_QUERY('1h'))).cpuMs);
   const live: number[] = [];
   for (let i = 0; i < runs; i++) {

@@ -87,6 +87,10 @@ describe('onboarding docs of the running demo estate', () => {
     expect(files).toContain('docs/systems/order-to-cash.md');
     for (const service of ['storefront', 'checkout', 'pricing', 'inventory', 'fulfilment', 'payments', 'fraud-check', 'approvals']) expect(files).toContain(`docs/services/${service}.md`);
     expect(files.filter((f) => f.startsWith('docs/workflows/')).length).toBeGreaterThanOrEqual(1);
+    // The order flow enters at storefront, where the shopper's parentless call out is answered; health
+    // probes are not workflows.
+    expect(files.some((f) => f.startsWith('docs/workflows/storefront-post-orders'))).toBe(true);
+    expect(files.filter((f) => /^docs\/workflows\/.*health/.test(f))).toEqual([]);
 
     const index = readFileSync(join(out, 'docs/index.md'), 'utf8');
     expect(index).toMatch(/\[order-to-cash\]\(systems\/order-to-cash\.md\) \| team-commerce/);

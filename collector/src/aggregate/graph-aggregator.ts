@@ -4,7 +4,7 @@
 // ever adds (counts, histogram buckets) or takes min/max (times), so writing it to Neo4j is a
 // commutative merge. Memory is bounded by the number of distinct edges × minutes in one delta,
 // not by the span rate.
-import { MAX_EXEMPLARS } from './counts.ts';
+import { type Counts, MAX_EXEMPLARS } from './counts.ts';
 import type { ComponentKind, ComponentRef, ComponentSighting, DependencyKind, Interaction } from '../model/interaction.ts';
 import type { WorkflowRun } from '../inference/workflow-tracker.ts';
 import { addSample, addSparseSample, type LatencyCounts } from './latency-histogram.ts';
@@ -14,14 +14,8 @@ export const BUCKET_MS = 60_000;
 const bucketStart = (timeUnixMs: number): number => Math.floor(timeUnixMs / BUCKET_MS) * BUCKET_MS;
 
 /** One minute of one dependency. */
-export interface DependencyBucketDelta {
+export interface DependencyBucketDelta extends Counts {
   startMs: number;
-  calls: number;
-  errors: number;
-  calleeErrors: number;
-  propagatedErrors: number;
-  traces: number;
-  unconsumed: number;
   /** Sparse histogram: [bin, count, bin, count, ...], bins ascending (latency-histogram.ts). */
   latency: number[];
 }

@@ -20,10 +20,10 @@
 // Roll-up and retention of the model follow the same plan as Neo4j's (rollUp, every minute).
 import type { Driver } from 'neo4j-driver';
 import type { ComponentKind, DependencyKind } from '../model/interaction.ts';
-import type { Intent, Tier } from '../model/graph-snapshot.ts';
-import { sparse, type Bucket } from '../timeline/buckets.ts';
+import type { Bucket } from '../timeline/buckets.ts';
 import { edgeKey, type ReadModel } from '../timeline/read-model.ts';
 import { MINUTE_MS } from '../timeline/tiers.ts';
+import { bucketOf, intentOf, num, optNum, str } from './read-model-loader.ts';
 
 export interface ReadModelFollowerOptions {
   driver: Driver;
@@ -53,27 +53,6 @@ export interface FollowerStats {
   lastError: string | undefined;
 }
 
-const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
-const optNum = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
-
-function intentOf(c: Record<string, unknown>): Intent {
-  const tier = optNum(c.tier);
-  return {
-    tier: tier === 0 || tier === 1 || tier === 2 || tier === 3 ? (tier as Tier) : undefined,
-    degradable: typeof c.degradable === 'boolean' ? c.degradable : undefined,
-    maxP95Ms: optNum(c.maxP95Ms),
-    maxErrorRate: optNum(c.maxErrorRate),
-  };
-}
-
-/** The same mapping as read-model-loader.ts's: a bucket node's properties, counted as `calls`. */
-function bucketOf(b: Record<string, unknown>, calls: number, errors = 0, unconsumed = 0): Bucket {
-  return {
-    startMs: num(b.start), resMs: num(b.res), calls, errors, calleeErrors: num(b.calleeErrors), propagatedErrors: num(b.propagatedErrors),
-    traces: num(b.traces), unconsumed, latency: sparse(((b.latency as number[] | undefined) ?? []).map(num)),
-  };
-}
 
 /** Minute buckets of a series from `sinceMs` on, summed (calls and unconsumed messages). */
 function recentTotal(series: readonly Bucket[], sinceMs: number): number {

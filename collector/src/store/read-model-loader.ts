@@ -8,11 +8,12 @@ import { sparse, type Bucket } from '../timeline/buckets.ts';
 import type { ReadModel } from '../timeline/read-model.ts';
 import { readObservedGraph } from './snapshot-reader.ts';
 
-const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
-const optNum = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+// Property readers and mappings shared with read-model-follower.ts, which re-reads the same nodes.
+export const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
+export const optNum = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+export const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
-function intentOf(c: Record<string, unknown>): Intent {
+export function intentOf(c: Record<string, unknown>): Intent {
   const tier = optNum(c.tier);
   return {
     tier: tier === 0 || tier === 1 || tier === 2 || tier === 3 ? (tier as Tier) : undefined,
@@ -22,7 +23,8 @@ function intentOf(c: Record<string, unknown>): Intent {
   };
 }
 
-function bucketOf(b: Record<string, unknown>, calls: number, errors = 0, unconsumed = 0): Bucket {
+/** A bucket node's properties as a read-model bucket, counted as `calls` (and `errors`, `unconsumed`). */
+export function bucketOf(b: Record<string, unknown>, calls: number, errors = 0, unconsumed = 0): Bucket {
   return {
     startMs: num(b.start), resMs: num(b.res), calls, errors, calleeErrors: num(b.calleeErrors), propagatedErrors: num(b.propagatedErrors),
     traces: num(b.traces), unconsumed, latency: sparse(((b.latency as number[] | undefined) ?? []).map(num)),

@@ -411,27 +411,36 @@ export async function startAlertmanager(options: { config?: string } = {}): Prom
   const dir = makeDataDir('alertmanager');
   const configFile = path.join(dir, 'alertmanager.yml');
   writeFileSync(configFile, options.config ?? SILENT_ALERTMANAGER_CONFIG);
+  const started = await startPrometheusStyleServer('Alertmanager', executable, dir, (port) => [
+    `--config.file=${configFile}`, `--storage.path=${path.join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`,
+    '--cluster.listen-address=', '--log.level=warn',
+  ]);
+  log(`Alertmanager on ${started.url} in ${started.startMs} ms`);
+  return started;
+}
+
+/**
+ * Starts one of the Prometheus family (Prometheus, Alertmanager) on a free loopback port: both
+ * answer `/-/ready` once up. A server that never does is killed and its directory removed; the
+ * one returned removes `dir` when stopped.
+ */
+async function startPrometheusStyleServer(name: string, executable: string, dir: string, args: (port: number) => string[]) {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const startedAt = performance.now();
-  const server = spawnServer('alertmanager', executable, [
-    `--config.file=${configFile}`, `--storage.path=${path.join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`,
-    '--cluster.listen-address=', '--log.level=warn',
-  ], { cwd: dir });
+  const server = spawnServer(name.toLowerCase(), executable, args(port), { cwd: dir });
   try {
-    await waitUntilAnswering('Alertmanager', server, async () => (await fetch(`${url}/-/ready`, { signal: AbortSignal.timeout(2000) })).ok);
+    await waitUntilAnswering(name, server, async () => (await fetch(`${url}/-/ready`, { signal: AbortSignal.timeout(2000) })).ok);
   } catch (error) {
     await stopProcess(server, 'SIGKILL');
     rmSync(dir, { recursive: true, force: true });
     throw error;
   }
-  const startMs = Math.round(performance.now() - startedAt);
-  log(`Alertmanager on ${url} in ${startMs} ms`);
   return {
     host: '127.0.0.1',
     port,
     url,
-    startMs,
+    startMs: Math.round(performance.now() - startedAt),
     stop: once(async () => {
       await stopProcess(server, 'SIGTERM');
       rmSync(dir, { recursive: true, force: true });
@@ -464,31 +473,11 @@ export async function startPrometheus(options: { targets: string[]; metricsPath?
     `      - targets: ${JSON.stringify(options.targets)}`,
     '',
   ].join('\n'));
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const startedAt = performance.now();
-  const server = spawnServer('prometheus', executable, [
+  const started = await startPrometheusStyleServer('Prometheus', executable, dir, (port) => [
     `--config.file=${configFile}`, `--storage.tsdb.path=${path.join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn',
-  ], { cwd: dir });
-  try {
-    await waitUntilAnswering('Prometheus', server, async () => (await fetch(`${url}/-/ready`, { signal: AbortSignal.timeout(2000) })).ok);
-  } catch (error) {
-    await stopProcess(server, 'SIGKILL');
-    rmSync(dir, { recursive: true, force: true });
-    throw error;
-  }
-  const startMs = Math.round(performance.now() - startedAt);
-  log(`Prometheus on ${url} in ${startMs} ms, scraping ${options.targets.join(', ')} every ${interval}`);
-  return {
-    host: '127.0.0.1',
-    port,
-    url,
-    startMs,
-    stop: once(async () => {
-      await stopProcess(server, 'SIGTERM');
-      rmSync(dir, { recursive: true, force: true });
-    }),
-  };
+  ]);
+  log(`Prometheus on ${started.url} in ${started.startMs} ms, scraping ${options.targets.join(', ')} every ${interval}`);
+  return started;
 }
 
 function once(action: () => Promise<void>): () => Promise<void> {

@@ -92,15 +92,12 @@ export function resetWindowSum(sum: WindowSum): void {
 }
 
 /**
- * Adds the buckets starting in [fromMs, toMs) into `sum`. A window is summed from the buckets
- * that start inside it: exact at minute resolution; a window reaching into rolled-up time is
- * summed by whole hours or days (the resolution the answer reports).
+ * The index of the first bucket starting at or after `fromMs`, searched from the newest end
+ * outwards (1, 2, 4, ... back), then by halves: windows are mostly recent, so the probes land on
+ * buckets the caller reads anyway. A plain binary search visits buckets spread over the whole
+ * series, a cache miss each, and was most of a 20,000-edge window's cost.
  */
-export function sumWindow(series: readonly Bucket[], fromMs: number, toMs: number, sum: WindowSum): void {
-  // The first bucket at or after fromMs, searched from the newest end outwards (1, 2, 4, ...
-  // back), then by halves: windows are mostly recent, so the probes land on buckets the sum reads
-  // anyway. A plain binary search visits buckets spread over the whole series, a cache miss each,
-  // and was most of a 20,000-edge window's cost.
+export function firstAtOrAfter(series: readonly Bucket[], fromMs: number): number {
   let hi = series.length;
   let step = 1;
   while (hi - step >= 0 && series[hi - step]!.startMs >= fromMs) {
@@ -113,7 +110,16 @@ export function sumWindow(series: readonly Bucket[], fromMs: number, toMs: numbe
     if (series[mid]!.startMs < fromMs) lo = mid + 1;
     else hi = mid;
   }
-  for (let i = lo; i < series.length; i++) {
+  return lo;
+}
+
+/**
+ * Adds the buckets starting in [fromMs, toMs) into `sum`. A window is summed from the buckets
+ * that start inside it: exact at minute resolution; a window reaching into rolled-up time is
+ * summed by whole hours or days (the resolution the answer reports).
+ */
+export function sumWindow(series: readonly Bucket[], fromMs: number, toMs: number, sum: WindowSum): void {
+  for (let i = firstAtOrAfter(series, fromMs); i < series.length; i++) {
     const b = series[i]!;
     if (b.startMs >= toMs) break;
     addCounts(sum, b);

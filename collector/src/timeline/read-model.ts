@@ -1,15 +1,20 @@
 // The observed graph in memory, with its time buckets: what GraphQL and the detectors read,
 // kept current by the writer (applyDelta after every successful flush) and by the detection
 // loop (applyCatalogView), loaded once from Neo4j at start (store/read-model-loader.ts). Neo4j
-// stays the system of record; this answers a window without re-reading the graph. Pure.
+// stays the system of record; this answers a window without re-reading the graph. A window's
+// answers are kept and follow each publish (window-views.ts); which components and dependencies
+// each version changed is remembered for clients that want only that (change-log.ts). Pure.
 import type { ComponentDelta, DependencyDelta, GraphDelta, WorkflowDelta } from '../aggregate/graph-aggregator.ts';
 import { MAX_EXEMPLARS, mergeExemplars, mergeLifetime } from '../aggregate/counts.ts';
 import { quantileMs } from '../aggregate/latency-histogram.ts';
 import type { ComponentKind, DependencyKind } from '../model/interaction.ts';
 import type { ComponentNode, DependencyEdge, Intent, WorkflowStats } from '../model/graph-snapshot.ts';
-import { addBucket, newWindowSum, resetWindowSum, rollUp, sparse, sumWindow, windowQuantileMs, windowQuantilesMs, type Bucket, type Counts, type WindowSum } from './buckets.ts';
+import { addBucket, newWindowSum, resetWindowSum, rollUp, sparse, sumWindow, windowQuantileMs, type Bucket, type Counts, type WindowSum } from './buckets.ts';
+import { createChangeLog, type ChangesSince } from './change-log.ts';
+import { sparseQuantilesMs, type EdgeSum } from './edge-sum.ts';
 import { MINUTE_MS, rollupPlan, type Tiers } from './tiers.ts';
 import type { ResolvedWindow } from './time-window.ts';
+import { createWindowViews } from './window-views.ts';
 
 const NO_INTENT: Intent = { tier: undefined, degradable: undefined, maxP95Ms: undefined, maxErrorRate: undefined };
 
@@ -67,6 +72,8 @@ export interface ModelWorkflow {
 
 /** A dependency as a window sees it: the window's metrics, lifetime identity. */
 export interface WindowedEdge extends DependencyEdge {
+  /** The dependency's key in the model (edgeKey). */
+  key: string;
   /** The window it was summed over (widened to whole minutes). */
   window: ResolvedWindow;
   callsPerMinute: number;
@@ -98,11 +105,13 @@ const noCounts = (calls: number, errors = 0, unconsumed = 0): Counts => ({ calls
 /** Names in the order localeCompare gives, at a fraction of its cost per comparison. */
 const byName = new Intl.Collator();
 /**
- * Windows whose answers are kept per model version. A few: the map's window, a diff's two, a
- * panel's; each holds a WindowedEdge per active edge (20,000 at the size of a real estate), and
- * more of them only feed the garbage collector.
+ * Windows whose answers are kept and followed: the map's, the detectors', a diff's two, the docs'
+ * day and lifetime. Each holds a sum and an answer per dependency active in it (20,000 at the
+ * size of a real estate, a few MB).
  */
-const WINDOWS_CACHED = 4;
+const WINDOWS_KEPT = 6;
+/** Versions whose changes are remembered for changesSince (a publish is a version: minutes of them). */
+const CHANGES_KEPT = { maxVersions: 5_000, maxNames: 200_000 };
 
 export function createReadModel(options: { tiers: Tiers }) {
   const components = new Map<string, ModelComponent>();
@@ -111,12 +120,16 @@ export function createReadModel(options: { tiers: Tiers }) {
   const workflows = new Map<string, ModelWorkflow>();
   /** Newest span time written (the ingestion watermark): how far the graph has caught up. */
   let newestSeenMs = 0;
-  /** Bumped on every change: window results are cached per version. */
+  /** Bumped on every change. */
   let version = 0;
-  const cache = new Map<string, WindowedEdge[]>();
-  const indexCache = new Map<string, Map<string, { out: WindowedEdge[]; in: WindowedEdge[] }>>();
-  /** Active components per window, sorted by name (the order GraphQL lists them in). */
-  const activeCache = new Map<string, ModelComponent[]>();
+  const changes = createChangeLog<ModelEdge>(CHANGES_KEPT);
+  const views = createWindowViews({
+    maxViews: WINDOWS_KEPT, edges: () => edges.values(), components: () => components.values(), answer: windowed,
+    compareNames: (a, b) => byName.compare(a, b),
+  });
+  /** What the version being built changed, recorded when it is done. */
+  let changedComponents = new Set<string>();
+  let changedEdges = new Set<ModelEdge>();
   const scratch: WindowSum = newWindowSum();
 
   function component(c: Pick<ComponentDelta, 'name' | 'kind' | 'virtual'> & { firstSeenMs: number; lastSeenMs: number }): ModelComponent {
@@ -127,6 +140,7 @@ export function createReadModel(options: { tiers: Tiers }) {
         firstSeenMs: c.firstSeenMs, lastSeenMs: c.lastSeenMs, documented: false, owner: undefined, system: undefined, intent: NO_INTENT, buckets: [],
       };
       components.set(c.name, m);
+      views.componentBuckets(m, []);
     }
     return m;
   }
@@ -144,8 +158,10 @@ export function createReadModel(options: { tiers: Tiers }) {
     if (c.entryPoint) m.entryPoint = true;
     for (const v of c.versions) if (!m.versions.includes(v)) m.versions.push(v);
     for (const b of c.buckets) addBucket(m.buckets, bucketFrom(b.startMs, MINUTE_MS, noCounts(b.sightings), []));
+    if (c.buckets.length > 0) views.componentBuckets(m, c.buckets.map((b) => b.startMs));
     for (const v of c.versionSightings) noteVersion(c.name, v.version, v.firstSeenMs, v.lastSeenMs);
     if (!c.virtual) newestSeenMs = Math.max(newestSeenMs, c.lastSeenMs);
+    changedComponents.add(c.name);
   }
 
   function noteVersion(name: string, v: string, firstSeenMs: number, lastSeenMs: number): void {
@@ -175,7 +191,9 @@ export function createReadModel(options: { tiers: Tiers }) {
     const e = edge(d);
     mergeLifetime(e, d);
     for (const b of d.buckets) addBucket(e.buckets, { ...b, resMs: MINUTE_MS, latency: b.latency });
+    views.edgeBuckets(e, d.buckets);
     newestSeenMs = Math.max(newestSeenMs, d.lastSeenMs);
+    changedEdges.add(e);
   }
 
   function workflow(key: string, entry: string, operation: string, lastSeenMs: number): ModelWorkflow {
@@ -213,15 +231,25 @@ export function createReadModel(options: { tiers: Tiers }) {
     addBucket(series, b);
   }
 
+  /** The version being built is done: its changes are remembered under it. */
   function changed(): void {
     version++;
-    cache.clear();
-    indexCache.clear();
-    activeCache.clear();
+    changes.record(version, [...changedComponents], [...changedEdges]);
+    changedComponents = new Set();
+    changedEdges = new Set();
   }
 
-  /** Edge metrics over a window; `all` gives the lifetime totals. */
-  function windowed(e: ModelEdge, window: ResolvedWindow): WindowedEdge | undefined {
+  /** Everything may have changed (a load from Neo4j): every window is summed again. */
+  function replacedWhole(): void {
+    version++;
+    views.invalidate();
+    changes.reset(version);
+    changedComponents = new Set();
+    changedEdges = new Set();
+  }
+
+  /** Edge metrics over a window from its sum there; `all` gives the lifetime totals. */
+  function windowed(e: ModelEdge, window: ResolvedWindow, sum: EdgeSum | undefined): WindowedEdge | undefined {
     let counts: Counts;
     let p50: number | undefined;
     let p95: number | undefined;
@@ -232,16 +260,14 @@ export function createReadModel(options: { tiers: Tiers }) {
       p95 = quantileMs(e.latency, 0.95);
       p99 = quantileMs(e.latency, 0.99);
     } else {
-      resetWindowSum(scratch);
-      sumWindow(e.buckets, window.fromMs, window.toMs, scratch);
-      if (scratch.calls === 0 && scratch.unconsumed === 0) return undefined;
-      counts = scratch;
-      [p50, p95, p99] = windowQuantilesMs(scratch, QUANTILES);
+      if (!sum) return undefined;
+      counts = sum;
+      [p50, p95, p99] = sparseQuantilesMs(sum.latency, QUANTILES);
     }
     if (counts.calls === 0 && counts.unconsumed === 0) return undefined;
     const minutes = Math.max(1, (window.toMs - Math.max(window.fromMs, window.all ? e.firstSeenMs : window.fromMs)) / MINUTE_MS);
     return {
-      window, from: e.from, to: e.to, kind: e.kind, protocol: e.protocol, operation: e.operation,
+      key: e.key, window, from: e.from, to: e.to, kind: e.kind, protocol: e.protocol, operation: e.operation,
       calls: counts.calls, errors: counts.errors, calleeErrors: counts.calleeErrors, propagatedErrors: counts.propagatedErrors, unconsumed: counts.unconsumed,
       traces: counts.traces, p50Ms: p50, p95Ms: p95, p99Ms: p99,
       errorPropagation: counts.calleeErrors > 0 ? counts.propagatedErrors / counts.calleeErrors : undefined,
@@ -272,35 +298,51 @@ export function createReadModel(options: { tiers: Tiers }) {
       for (const c of view.components) {
         const m = components.get(c.name);
         if (!m) continue;
+        if (m.documented === c.documented && m.owner === c.owner && m.system === c.system && sameIntent(m.intent, c.intent)) continue;
         m.documented = c.documented;
         m.owner = c.owner;
         m.system = c.system;
         m.intent = c.intent;
+        changedComponents.add(m.name);
       }
       for (const d of view.dependencies) {
         const e = edges.get(edgeKey(d.from, d.to, d.kind, d.protocol));
-        if (e) e.documented = d.documented;
+        if (!e || e.documented === d.documented) continue;
+        e.documented = d.documented;
+        views.edgeChanged(e);
+        changedEdges.add(e);
       }
-      changed();
+      // A pass that changed nothing leaves the version (and the map's next delta) as it was.
+      if (changedComponents.size > 0 || changedEdges.size > 0) changed();
     },
 
     /** Applies the roll-up and retention plan of `nowMs` (the same the Neo4j roll-up applies). */
     rollUp(nowMs: number): void {
       const plan = rollupPlan(nowMs, options.tiers);
-      // rollUp returns the series itself when nothing in it aged: then the cached windows stand.
+      // rollUp returns the series itself when nothing in it aged.
       let aged = false;
       const age = (series: Bucket[]) => {
         const out = rollUp(series, plan);
         if (out !== series) aged = true;
         return out;
       };
-      for (const c of components.values()) c.buckets = age(c.buckets);
-      for (const e of edges.values()) e.buckets = age(e.buckets);
+      for (const c of components.values()) {
+        const before = c.buckets;
+        if ((c.buckets = age(before)) !== before) changedComponents.add(c.name);
+      }
+      for (const e of edges.values()) {
+        const before = e.buckets;
+        if ((e.buckets = age(before)) !== before) changedEdges.add(e);
+      }
       for (const w of workflows.values()) {
         w.buckets = age(w.buckets);
         for (const [k, series] of w.unhandledBuckets) w.unhandledBuckets.set(k, age(series));
       }
-      if (aged) changed();
+      if (!aged) return;
+      // Windows starting after every bucket that aged sum the same buckets as before: they stand.
+      const untouchedFrom = Math.max(plan.minutesBefore, plan.dropBefore);
+      views.invalidate((w) => !w.all && w.fromMs >= untouchedFrom);
+      changed();
     },
 
     // ---- loading (store/read-model-loader.ts) ----
@@ -338,12 +380,17 @@ export function createReadModel(options: { tiers: Tiers }) {
       const w = workflows.get(key);
       if (w) addUnhandledBucket(w, pathKey, b);
     },
+    /** Loading (or a follower's refresh, which replaces buckets in place) is done. */
     loaded(): void {
-      changed();
+      replacedWhole();
     },
 
     // ---- reading ----
     version: () => version,
+    /** The components and dependencies changed after `since`, or undefined when that is too long ago to say. */
+    changesSince: (since: number): ChangesSince | undefined => changes.since(since, version),
+    /** How windows were answered (summed, slid, reused), for the benchmark. */
+    windowStats: () => views.stats(),
     /** The newest span time written: detectors judge waiting and staleness against it, not the wall clock. */
     newestSeenMs: () => newestSeenMs,
     component: (name: string): ModelComponent | undefined => components.get(name),
@@ -351,59 +398,13 @@ export function createReadModel(options: { tiers: Tiers }) {
     allEdges: (): IterableIterator<ModelEdge> => edges.values(),
 
     /** Dependencies with calls (or unconsumed messages) in the window, with that window's metrics. */
-    dependencies(window: ResolvedWindow): WindowedEdge[] {
-      const w = widened(window);
-      const key = `${w.all ? 'all' : `${w.fromMs}:${w.toMs}`}`;
-      const cached = cache.get(key);
-      if (cached) return cached;
-      const out: WindowedEdge[] = [];
-      for (const e of edges.values()) {
-        const we = windowed(e, w);
-        if (we) out.push(we);
-      }
-      if (cache.size >= WINDOWS_CACHED) cache.clear();
-      cache.set(key, out);
-      return out;
-    },
+    dependencies: (window: ResolvedWindow): WindowedEdge[] => views.dependencies(widened(window)),
 
-    /** The window's dependencies by the component they leave and enter (cached like dependencies). */
-    dependencyIndex(window: ResolvedWindow): Map<string, { out: WindowedEdge[]; in: WindowedEdge[] }> {
-      const w = widened(window);
-      const key = w.all ? 'all' : `${w.fromMs}:${w.toMs}`;
-      let index = indexCache.get(key);
-      if (index) return index;
-      const built = new Map<string, { out: WindowedEdge[]; in: WindowedEdge[] }>();
-      const entryOf = (name: string) => {
-        let entry = built.get(name);
-        if (!entry) built.set(name, (entry = { out: [], in: [] }));
-        return entry;
-      };
-      for (const d of model.dependencies(w)) {
-        entryOf(d.from).out.push(d);
-        entryOf(d.to).in.push(d);
-      }
-      index = built;
-      if (indexCache.size >= WINDOWS_CACHED) indexCache.clear();
-      indexCache.set(key, index);
-      return index;
-    },
+    /** The window's dependencies by the component they leave and enter. */
+    dependencyIndex: (window: ResolvedWindow): Map<string, { out: WindowedEdge[]; in: WindowedEdge[] }> => views.dependencyIndex(widened(window)),
 
-    /** Components that sent spans in the window or are an end of a dependency active in it. */
-    activeComponents(asked: ResolvedWindow): readonly ModelComponent[] {
-      const window = widened(asked);
-      const key = window.all ? 'all' : `${window.fromMs}:${window.toMs}`;
-      const cached = activeCache.get(key);
-      if (cached) return cached;
-      const index = model.dependencyIndex(window);
-      const out: ModelComponent[] = [];
-      for (const c of components.values()) {
-        if (window.all || index.has(c.name) || hasBucketIn(c.buckets, window)) out.push(c);
-      }
-      out.sort((a, b) => byName.compare(a.name, b.name));
-      if (activeCache.size >= WINDOWS_CACHED) activeCache.clear();
-      activeCache.set(key, out);
-      return out;
-    },
+    /** Components that sent spans in the window or are an end of a dependency active in it, sorted by name. */
+    activeComponents: (window: ResolvedWindow): readonly ModelComponent[] => views.activeComponents(widened(window)),
 
     /** calls/errors/p95 of one dependency per step across the window. */
     edgeSeries(from: string, to: string, kind: string, protocol: string, window: ResolvedWindow, stepMs: number): SeriesPoint[] {
@@ -498,13 +499,8 @@ export function createReadModel(options: { tiers: Tiers }) {
 
 export type ReadModel = ReturnType<typeof createReadModel>;
 
-function hasBucketIn(series: readonly Bucket[], window: ResolvedWindow): boolean {
-  for (const b of series) {
-    if (b.startMs >= window.toMs) return false;
-    if (b.startMs >= window.fromMs) return true;
-  }
-  return false;
-}
+const sameIntent = (a: Intent, b: Intent): boolean =>
+  a.tier === b.tier && a.degradable === b.degradable && a.maxP95Ms === b.maxP95Ms && a.maxErrorRate === b.maxErrorRate;
 
 /** [from, to) per step across the window, steps aligned to the step size. */
 export function steps(window: ResolvedWindow, stepMs: number): Array<[number, number]> {

@@ -15,8 +15,10 @@
 //     pinned to one core, spans per CPU-second of each, side by side with the Go OTel Collector.
 //  7. Reads in process (tools/bench-reads.ts, `--reads-only`): the map's full query against the read
 //     model at 5,000 components, CPU per query for a new window, a repeated one, and after publishes.
+//  8. The map in Chromium (tools/bench-map.ts, `--map` only): first paint, pan/zoom frame rate,
+//     selection feedback and JS heap at 5,000 components / 20,000 dependencies.
 // Options: --quick (shorter runs), --seconds N (length of the memory run), --detectors-only, --docs-only, --time-only, --reads-only,
-// --e2e [--no-peer] [--format protobuf|json].
+// --e2e [--no-peer] [--format protobuf|json], --map [--keep].
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,6 +35,7 @@ import { docsBenchLine } from '../collector/src/docs/bench.ts';
 import { benchmarkTime } from './bench-time.ts';
 import { benchmarkEndToEnd } from './bench-e2e.ts';
 import { benchmarkReads } from './bench-reads.ts';
+import { benchmarkMap } from './bench-map.ts';
 import { percentile, spawnPlatform } from './bench-platform.ts';
 import { startEmbeddedNeo4j } from '../neo4j-embedded/neo4j.ts';
 import { freePort } from '../test/src/support/free-port.ts';
@@ -84,6 +87,7 @@ async function main(): Promise<void> {
   }
   if (args.includes('--docs-only')) return void line(docsBenchLine());
   if (args.includes('--reads-only')) return void (await benchmarkReads({ quick, line }));
+  if (args.includes('--map')) return void (await benchmarkMap({ quick, line, keep: args.includes('--keep') }));
   if (args.includes('--time-only')) {
     await benchmarkTime({ quick, line });
     return;

@@ -9,7 +9,7 @@
 // - When it changed: lifetime rows (components, dependencies, workflows, versions; sized by the
 //   graph, not by time) are read again and replace the model's; minute buckets from a little before
 //   the newest minute already held are read through the (res, start) index and replace the model's
-//   buckets of that range.
+//   buckets of that range (replaceEdgeBuckets: the model re-sums only those series' windows).
 // - A late or replayed span (a Kafka backlog, a collector catching up after a Neo4j outage) lands in
 //   an older minute than that range. It is caught by comparing, per dependency, how much its
 //   lifetime calls grew with how much its buckets grew; where they disagree, every bucket of that
@@ -184,7 +184,7 @@ export function createReadModelFollower(options: ReadModelFollowerOptions) {
         const grewBy = num(r.calls) + num(r.unconsumed) - (before.get(key) ?? 0);
         if (grewBy === 0 && fresh.length === 0) continue;
         const bucketsGrewBy = fresh.reduce((n, b) => n + b.calls + b.unconsumed, 0) - recentTotal(e.buckets, sinceMs);
-        e.buckets = replaceRecent(e.buckets, sinceMs, fresh);
+        model.replaceEdgeBuckets(e, replaceRecent(e.buckets, sinceMs, fresh));
         if (bucketsGrewBy !== grewBy) suspect.push({ key, from, to, kind: r.kind, protocol: r.protocol });
       }
       for (const s of suspect) {
@@ -194,11 +194,13 @@ export function createReadModelFollower(options: ReadModelFollowerOptions) {
         await rows('MATCH (b:Bucket) WHERE b.from = $from AND b.to = $to AND b.kind = $kind AND b.protocol = $protocol RETURN properties(b) AS b',
           (b) => all.push(bucketOf(b, num(b.calls), num(b.errors), num(b.unconsumed))), s);
         const e = edges.get(s.key as string);
-        if (e) e.buckets = all.sort((a, b) => a.startMs - b.startMs || a.resMs - b.resMs);
+        if (e) model.replaceEdgeBuckets(e, all.sort((a, b) => a.startMs - b.startMs || a.resMs - b.resMs));
       }
       for (const [name, fresh] of componentBuckets) {
         const c = model.component(name);
-        if (c) c.buckets = initial ? fresh.sort((a, b) => a.startMs - b.startMs || a.resMs - b.resMs) : replaceRecent(c.buckets, sinceMs, fresh);
+        if (!c) continue;
+        if (initial) c.buckets = fresh.sort((a, b) => a.startMs - b.startMs || a.resMs - b.resMs);
+        else model.replaceComponentBuckets(c, replaceRecent(c.buckets, sinceMs, fresh));
       }
       await rows('MATCH (b:ComponentVersion) RETURN properties(b) AS b', (v) => model.loadVersion(v.component as string, v.version as string, num(v.firstSeen), num(v.lastSeen)));
 
@@ -223,7 +225,9 @@ export function createReadModelFollower(options: ReadModelFollowerOptions) {
     } finally {
       await session.close();
     }
-    model.loaded();
+    // The first load replaced everything at once; a refresh told the model each series it replaced.
+    if (initial) model.loaded();
+    else model.refreshed();
     for (const e of model.allEdges()) for (const b of e.buckets) if (b.resMs === MINUTE_MS && b.startMs > newestBucketMs) newestBucketMs = b.startMs;
     // What the follower holds of workflow minutes older than any future re-read is not needed again.
     const keepFrom = newestBucketMs - options.overlapMs - MINUTE_MS;

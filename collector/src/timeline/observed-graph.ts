@@ -13,7 +13,7 @@ export interface WindowedGraph {
 }
 
 export function observedGraph(model: ReadModel, window: ResolvedWindow): WindowedGraph {
-  const active = new Map(model.dependencies(window).map((d) => [JSON.stringify([d.from, d.to, d.kind, d.protocol]), d]));
+  const active = new Map(model.dependencies(window).map((d) => [d.key, d]));
   const dependencies: DependencyEdge[] = [];
   for (const e of model.allEdges()) {
     const w = active.get(e.key);

@@ -345,15 +345,51 @@ export function createReadModel(options: { tiers: Tiers }) {
       changed();
     },
 
-    // ---- loading (store/read-model-loader.ts) ----
+    // ---- loading (store/read-model-loader.ts, store/read-model-follower.ts) ----
+    /** A component's lifetime row; an existing one is updated in place (lists handed out hold it). */
     loadComponent(c: Omit<ModelComponent, 'buckets'>): void {
-      components.set(c.name, { ...c, buckets: components.get(c.name)?.buckets ?? [] });
+      const known = components.get(c.name);
+      if (known) {
+        if (known.lastSeenMs !== c.lastSeenMs || known.kind !== c.kind || known.versions.length !== c.versions.length) changedComponents.add(c.name);
+        Object.assign(known, c);
+      } else {
+        const m: ModelComponent = { ...c, buckets: [] };
+        components.set(c.name, m);
+        views.componentBuckets(m, []);
+        changedComponents.add(c.name);
+      }
       if (!c.virtual) newestSeenMs = Math.max(newestSeenMs, c.lastSeenMs);
     },
+    /** A dependency's lifetime row; an existing one is updated in place, and re-answered when it changed. */
     loadEdge(e: Omit<ModelEdge, 'key' | 'buckets'>): void {
       const key = edgeKey(e.from, e.to, e.kind, e.protocol);
-      edges.set(key, { ...e, key, buckets: edges.get(key)?.buckets ?? [] });
+      const known = edges.get(key);
+      if (known) {
+        const grew = known.calls !== e.calls || known.errors !== e.errors || known.unconsumed !== e.unconsumed || known.documented !== e.documented;
+        Object.assign(known, e);
+        if (grew) {
+          views.edgeChanged(known);
+          changedEdges.add(known);
+        }
+      } else {
+        const m: ModelEdge = { ...e, key, buckets: [] };
+        edges.set(key, m);
+        views.edgeChanged(m);
+        changedEdges.add(m);
+      }
       newestSeenMs = Math.max(newestSeenMs, e.lastSeenMs);
+    },
+    /** Replaces a dependency's buckets (sorted by start) with what Neo4j holds. */
+    replaceEdgeBuckets(e: ModelEdge, buckets: Bucket[]): void {
+      e.buckets = buckets;
+      views.edgeReplaced(e);
+      changedEdges.add(e);
+    },
+    /** Replaces a component's buckets (sorted by start) with what Neo4j holds. */
+    replaceComponentBuckets(c: ModelComponent, buckets: Bucket[]): void {
+      c.buckets = buckets;
+      views.componentReplaced();
+      changedComponents.add(c.name);
     },
     loadEdgeBucket(from: string, to: string, kind: DependencyKind, protocol: string, b: Bucket): void {
       const e = edges.get(edgeKey(from, to, kind, protocol));
@@ -380,9 +416,13 @@ export function createReadModel(options: { tiers: Tiers }) {
       const w = workflows.get(key);
       if (w) addUnhandledBucket(w, pathKey, b);
     },
-    /** Loading (or a follower's refresh, which replaces buckets in place) is done. */
+    /** A whole load is done: every window is summed again. */
     loaded(): void {
       replacedWhole();
+    },
+    /** A follower's refresh is done: what it changed is one version. */
+    refreshed(): void {
+      changed();
     },
 
     // ---- reading ----

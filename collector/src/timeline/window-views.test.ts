@@ -14,7 +14,8 @@ const NOW = Date.parse('2026-12-01T12:00:00Z');
 type Op =
   | { op: 'publish'; calls: Array<{ from: number; to: number; minutesAgo: number; ms: number; error: boolean }> }
   | { op: 'ask'; minutesAgo: number; lengthMinutes: number }
-  | { op: 'rollUp'; hoursLater: number };
+  | { op: 'rollUp'; hoursLater: number }
+  | { op: 'replace'; edge: number; keepBeforeMinutesAgo: number; extraMinutesAgo: number };
 
 function publish(model: ReadModel, calls: Extract<Op, { op: 'publish' }>['calls']): void {
   const aggregator = createGraphAggregator({ maxDependencies: 1000, maxComponents: 1000, clock: () => NOW });
@@ -63,16 +64,33 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   }) },
   { weight: 3, arbitrary: fc.record({ op: fc.constant('ask' as const), minutesAgo: fc.integer({ min: 0, max: 200 }), lengthMinutes: fc.integer({ min: 1, max: 120 }) }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('rollUp' as const), hoursLater: fc.integer({ min: 0, max: 30 }) }) },
+  { weight: 1, arbitrary: fc.record({
+    op: fc.constant('replace' as const), edge: fc.nat(), keepBeforeMinutesAgo: fc.integer({ min: 0, max: 180 }), extraMinutesAgo: fc.integer({ min: 0, max: 180 }),
+  }) },
 );
 
+/** A follower's refresh: the edge's buckets from some minute on replaced by what "Neo4j" holds (here: dropped, plus one new minute). */
+function replace(model: ReadModel, o: Extract<Op, { op: 'replace' }>): void {
+  const all = [...model.allEdges()];
+  const e = all[o.edge % Math.max(1, all.length)];
+  if (!e) return;
+  const cut = NOW - o.keepBeforeMinutesAgo * MINUTE_MS;
+  const startMs = Math.floor((NOW - o.extraMinutesAgo * MINUTE_MS) / MINUTE_MS) * MINUTE_MS;
+  const kept = e.buckets.filter((b) => b.startMs < cut && b.startMs !== startMs);
+  kept.push({ startMs, resMs: MINUTE_MS, calls: 3, errors: 1, calleeErrors: 1, propagatedErrors: 0, traces: 2, unconsumed: 0, latency: [40, 3] });
+  model.replaceEdgeBuckets(e, kept.sort((a, b) => a.startMs - b.startMs || a.resMs - b.resMs));
+  model.refreshed();
+}
+
 describe('window views', () => {
-  it('answer every window as the plain sum of its buckets, through publishes, slides and roll-ups', () => {
+  it('answer every window as the plain sum of its buckets, through publishes, slides, roll-ups and replaced series', () => {
     fc.assert(fc.property(fc.array(opArb, { minLength: 1, maxLength: 40 }), (ops) => {
       const model = createReadModel({ tiers: tiersFor(30 * DAY_MS) });
       const asked: ResolvedWindow[] = [];
       for (const o of ops) {
         if (o.op === 'publish') publish(model, o.calls);
         else if (o.op === 'rollUp') model.rollUp(NOW + o.hoursLater * HOUR_MS);
+        else if (o.op === 'replace') replace(model, o);
         else {
           const toMs = NOW - o.minutesAgo * MINUTE_MS;
           const window = { fromMs: toMs - o.lengthMinutes * MINUTE_MS, toMs, all: false };

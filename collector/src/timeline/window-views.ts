@@ -197,6 +197,23 @@ export function createWindowViews(options: WindowViewsOptions) {
       }
     },
 
+    /** The dependency's buckets were replaced (a follower's refresh from Neo4j): its sums are summed again. */
+    edgeReplaced(e: ModelEdge): void {
+      for (const v of views.values()) {
+        v.dirty.add(e);
+        if (v.window.all) continue;
+        resetWindowSum(scratch);
+        sumWindow(e.buckets, v.window.fromMs, v.window.toMs, scratch);
+        if (isEmptySum(scratch)) v.sums.delete(e);
+        else v.sums.set(e, edgeSumOf(scratch));
+      }
+    },
+
+    /** A component's buckets were replaced: which components are active is found again. */
+    componentReplaced(): void {
+      for (const v of views.values()) v.active = v.activeNames = undefined;
+    },
+
     /** Something an answer carries besides its sums changed (documented by the catalog). */
     edgeChanged(e: ModelEdge): void {
       for (const v of views.values()) if (v.window.all || v.answers.has(e)) v.dirty.add(e);

@@ -158,17 +158,27 @@ export async function benchmarkTime(options: { quick: boolean; line: (text: stri
 
     // Detector passes end to end, as the platform runs them on its own timer: the snapshot from the
     // read model, every detector, the catalog view and the findings reconciled in Neo4j.
-    type Passes = { collectorStatus: { detectorPasses: number; lastDetectorPassMs: number | null } };
+    type Steps = { snapshotMs: number; detectMs: number; persistMs: number };
+    type Passes = { collectorStatus: { detectorPasses: number; lastDetectorPassMs: number | null; lastDetectorPassSteps: Steps | null } };
     const passes: number[] = [];
+    const steps: Steps[] = [];
     let lastPass = -1;
     const sampleUntil = performance.now() + (options.quick ? 15_000 : 40_000);
     while (performance.now() < sampleUntil && passes.length < 20) {
-      const { detectorPasses, lastDetectorPassMs } = (await graphql<Passes>(platform.apiUrl, '{ collectorStatus { detectorPasses lastDetectorPassMs } }')).data.collectorStatus;
-      if (detectorPasses !== lastPass && lastPass !== -1 && lastDetectorPassMs !== null) passes.push(lastDetectorPassMs);
+      const status = (await graphql<Passes>(platform.apiUrl, '{ collectorStatus { detectorPasses lastDetectorPassMs lastDetectorPassSteps { snapshotMs detectMs persistMs } } }')).data.collectorStatus;
+      const { detectorPasses, lastDetectorPassMs, lastDetectorPassSteps } = status;
+      if (detectorPasses !== lastPass && lastPass !== -1 && lastDetectorPassMs !== null) {
+        passes.push(lastDetectorPassMs);
+        if (lastDetectorPassSteps) steps.push(lastDetectorPassSteps);
+      }
       lastPass = detectorPasses;
       await new Promise((r) => setTimeout(r, 300));
     }
     line(`time: detector pass end to end in the platform (read-model snapshot, detectors, catalog view, findings reconciled in Neo4j) at ${(SERVICES + PEERS).toLocaleString('en')} components: ${passes.length > 0 ? summary(passes) : 'no pass seen'} (${passes.length} passes)`);
+    if (steps.length > 0) {
+      const median = (k: keyof Steps) => Math.round(percentile(steps.map((s) => s[k]).sort((a, b) => a - b), 0.5));
+      line(`time: detector pass by step (median): snapshot and catalog join ${median('snapshotMs')} ms, detectors ${median('detectMs')} ms, writes to Neo4j ${median('persistMs')} ms`);
+    }
 
     type Diff = { graphDiff: { changedDependencies: Array<{ regressed: boolean }>; addedDependencies: unknown[]; removedDependencies: unknown[] } };
     const diffs: number[] = [];

@@ -41,6 +41,8 @@ export interface DetectionStats {
   failedPasses: number;
   lastPassMs: number | undefined;
   lastDetectMs: number | undefined;
+  /** Where the last pass's time went, ms: the snapshot from the read model and the catalog join, the detectors, the writes to Neo4j. */
+  lastSteps: { snapshotMs: number; detectMs: number; persistMs: number } | undefined;
   openFindings: number;
   lastError: string | undefined;
 }
@@ -50,7 +52,7 @@ export function createDetectionLoop(options: DetectionLoopOptions) {
   const catalogSource = createCatalogSource(options.catalogPath, options.log);
   const findingStore = createFindingStore(options.driver, options.database, { resolveAfterMs: options.resolveAfterMs });
   const catalogWriter = createCatalogWriter(options.driver, options.database);
-  const stats: DetectionStats = { passes: 0, failedPasses: 0, lastPassMs: undefined, lastDetectMs: undefined, openFindings: 0, lastError: undefined };
+  const stats: DetectionStats = { passes: 0, failedPasses: 0, lastPassMs: undefined, lastDetectMs: undefined, lastSteps: undefined, openFindings: 0, lastError: undefined };
   let running: Promise<void> | undefined;
   let lastStartedMs = -Infinity;
   // Catalog problems only the observed graph reveals (an observed component two entities match):
@@ -80,13 +82,16 @@ export function createDetectionLoop(options: DetectionLoopOptions) {
     };
     const detectStarted = performance.now();
     const findings = runDetectors(snapshot, detectors, (detector, error) => options.log(`detector ${detector.kind} failed: ${(error as Error).stack ?? String(error)}`), options.detectorOptions);
-    stats.lastDetectMs = performance.now() - detectStarted;
+    const detected = performance.now();
+    stats.lastDetectMs = detected - detectStarted;
     await catalogWriter.write(joined.components, joined.dependencies, joined.declared, joined.declaredOnly);
     options.readModel.applyCatalogView(joined);
     const changes = await findingStore.reconcile(findings, nowMs);
     stats.openFindings = changes.open;
     stats.passes++;
-    stats.lastPassMs = performance.now() - started;
+    const ended = performance.now();
+    stats.lastPassMs = ended - started;
+    stats.lastSteps = { snapshotMs: detectStarted - started, detectMs: detected - detectStarted, persistMs: ended - detected };
     if (changes.opened.length > 0 || changes.resolved.length > 0) {
       options.log(`findings: ${changes.opened.length} opened, ${changes.resolved.length} resolved, ${changes.open} open`);
       options.onChanges?.(changes, findings);

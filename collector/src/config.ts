@@ -3,6 +3,7 @@
 import { hostname } from 'node:os';
 import { alertingFromEnv, type AlertingConfig } from './alerting/alert-config.ts';
 import { isLoopbackHost } from './auth/bearer-token.ts';
+import { KAFKA_SECURITY_VARIABLES, kafkaSecurityFromEnv, type KafkaSecurity } from './kafka/kafka-security.ts';
 import { formatDuration, parseDurationMs } from './timeline/duration.ts';
 
 export interface OrreryConfig {
@@ -60,7 +61,7 @@ export interface OrreryConfig {
   /** ORRERY_ROLE: `all` runs everything in one process; `collector` ingests and writes; `api` serves GraphQL and the map and runs the detectors. */
   role: OrreryRole;
   /** ORRERY_KAFKA_BROKERS (comma-separated host:port): collectors also read OTLP from ORRERY_KAFKA_TOPIC as one consumer group (ORRERY_KAFKA_GROUP). */
-  kafka: { brokers: string[]; topic: string; groupId: string } | undefined;
+  kafka: { brokers: string[]; topic: string; groupId: string; security: KafkaSecurity } | undefined;
 }
 
 export type OrreryRole = 'all' | 'collector' | 'api';
@@ -174,9 +175,13 @@ export function loadConfig(env: Env = process.env): OrreryConfig {
   for (const b of brokers) if (!/^[^\s:]+:\d{1,5}$/.test(b)) problems.push(`ORRERY_KAFKA_BROKERS: ${JSON.stringify(b)} must be host:port (brokers separated by commas)`);
   if (brokers.length > 0) {
     if (config.role === 'api') problems.push('ORRERY_KAFKA_BROKERS is set but ORRERY_ROLE=api does not ingest: set it on the collectors');
-    config.kafka = { brokers, topic: text('ORRERY_KAFKA_TOPIC') ?? 'otlp_spans', groupId: text('ORRERY_KAFKA_GROUP') ?? 'orrery' };
+    // TLS and SASL (kafka/kafka-security.ts): files read and checked now, secrets kept out of logs.
+    const security = kafkaSecurityFromEnv(env, brokers, problems);
+    config.kafka = { brokers, topic: text('ORRERY_KAFKA_TOPIC') ?? 'otlp_spans', groupId: text('ORRERY_KAFKA_GROUP') ?? 'orrery', security };
   } else if (text('ORRERY_KAFKA_TOPIC') || text('ORRERY_KAFKA_GROUP')) {
     problems.push('ORRERY_KAFKA_TOPIC/ORRERY_KAFKA_GROUP are set but ORRERY_KAFKA_BROKERS is not');
+  } else if (KAFKA_SECURITY_VARIABLES.some((name) => text(name))) {
+    problems.push(`${KAFKA_SECURITY_VARIABLES.filter((name) => text(name)).join(', ')} set but ORRERY_KAFKA_BROKERS is not`);
   }
   if (config.role !== 'all' && !neo4jUri) {
     problems.push(`ORRERY_ROLE=${config.role} shares its graph with other processes: set NEO4J_URI to the Neo4j they all use (the embedded one is for ORRERY_ROLE=all)`);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig, ConfigError } from '../config.ts';
 import { encodeProtobufTraces } from '../testing/encode-protobuf.ts';
-import { decodeKafkaMessage } from './kafka-source.ts';
+import { createKafkaSource, decodeKafkaMessage } from './kafka-source.ts';
 
 const request = {
   resourceSpans: [{
@@ -42,7 +42,7 @@ describe('ORRERY_ROLE and ORRERY_KAFKA_* (DESIGN.md §8, §9)', () => {
   it('reads the brokers, with the exporter\'s default topic and one group for every collector', () => {
     const config = loadConfig({ ...neo4j, ORRERY_ROLE: 'collector', ORRERY_KAFKA_BROKERS: 'kafka-1:9092, kafka-2:9092' });
     expect(config.role).toBe('collector');
-    expect(config.kafka).toEqual({ brokers: ['kafka-1:9092', 'kafka-2:9092'], topic: 'otlp_spans', groupId: 'orrery' });
+    expect(config.kafka).toMatchObject({ brokers: ['kafka-1:9092', 'kafka-2:9092'], topic: 'otlp_spans', groupId: 'orrery', security: { tls: false } });
   });
 
   it('refuses a split role without a shared Neo4j, an unknown role, a bad broker, and Kafka on the API', () => {
@@ -59,5 +59,29 @@ describe('ORRERY_ROLE and ORRERY_KAFKA_* (DESIGN.md §8, §9)', () => {
     expect(problems({ ...neo4j, ORRERY_ROLE: 'collector', ORRERY_KAFKA_BROKERS: 'kafka-1' }).join()).toMatch(/must be host:port/);
     expect(problems({ ...neo4j, ORRERY_ROLE: 'api', ORRERY_KAFKA_BROKERS: 'kafka-1:9092' }).join()).toMatch(/does not ingest/);
     expect(problems({ ORRERY_KAFKA_TOPIC: 'spans' }).join()).toMatch(/ORRERY_KAFKA_BROKERS is not/);
+  });
+});
+
+describe('a Kafka source whose brokers cannot be reached', () => {
+  it('starts anyway, counts and logs the failure with what to check, retries, and stops cleanly', async () => {
+    const lines: string[] = [];
+    const source = createKafkaSource({
+      // Port 1 on loopback: nothing listens there, the connection is refused at once.
+      brokers: ['127.0.0.1:1'], topic: 'otlp_spans', groupId: 'orrery', clientId: 'unit',
+      sink: { ingest: () => true, durable: async () => {} }, log: (line) => lines.push(line), reconnectMs: 50, maxReconnectMs: 100,
+      // One try per attempt, not the client's three with backoff (15 s an attempt).
+      clientRetries: 0,
+    });
+    await source.start();
+    try {
+      const deadline = Date.now() + 20_000;
+      while (source.stats().connectionFailures.network < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+      const stats = source.stats();
+      expect(stats.connected).toBe(false);
+      expect(stats.connectionFailures.network).toBeGreaterThanOrEqual(2);
+      expect(lines[0]).toMatch(/^cannot consume from 127\.0\.0\.1:1 \(PLAINTEXT\): cannot reach the brokers in ORRERY_KAFKA_BROKERS\. The client said: .*ECONNREFUSED.*Trying again in 0\.1 s \(1 failed attempt\); OTLP ingest goes on meanwhile$/);
+    } finally {
+      await source.stop();
+    }
   });
 });

@@ -5,9 +5,14 @@
 // commits a partition's offset only once collector.durable() has said everything ingested up to it
 // is in Neo4j. A crash or a Neo4j outage therefore loses nothing; the price is at-least-once: what
 // was written but not yet committed when a collector died is read again by the next owner.
+//
+// Brokers that refuse the connection (a wrong SASL password, a certificate not trusted, none
+// reachable) do not stop the collector: the failure is counted by reason, logged with what to
+// check, and the connection retried with backoff, while the OTLP receivers and /metrics go on.
 import { Consumer, MessagesStream, type Message } from '@platformatic/kafka';
 import type { Span } from '../model/span.ts';
 import { decodeProtobufTraces } from '../otlp/decode-protobuf.ts';
+import { describeKafkaSecurity, explainKafkaError, KAFKA_FAILURE_REASONS, kafkaFailureHint, type KafkaFailureReason, type KafkaSecurity } from './kafka-security.ts';
 
 /** The part of the collector a source needs (collector.ts). */
 export interface SpanSink {
@@ -24,6 +29,15 @@ export interface KafkaSourceOptions {
   clientId: string;
   sink: SpanSink;
   log: (line: string) => void;
+  /** TLS and SASL (kafka-security.ts); plaintext without. */
+  security?: KafkaSecurity;
+  /** First pause before connecting again after the brokers refused or could not be reached; doubles up to maxReconnectMs. */
+  reconnectMs?: number;
+  maxReconnectMs?: number;
+  /** The client's own retries of one operation before it gives up (default: the client's, 3); each join attempt includes them. */
+  clientRetries?: number;
+  /** How often the lag of the partitions this member owns is asked of the brokers. */
+  lagEveryMs?: number;
   /** Pause between commit rounds (each waits for durable(), about one pairing timeout). */
   commitEveryMs?: number;
   /** How long a pushed-back message waits before it is offered again. */
@@ -49,6 +63,12 @@ export interface KafkaSourceStats {
   commits: number;
   failedCommits: number;
   rebalances: number;
+  /** A consumer is in the group and reading. */
+  connected: boolean;
+  /** Attempts to join that failed, by reason: authentication (SASL), tls, network, other. */
+  connectionFailures: Record<KafkaFailureReason, number>;
+  /** Per partition this member owns, at the last lag check: the group's committed offset, the end of the log, the difference. */
+  partitions: Array<{ topic: string; partition: number; committedOffset: number; endOffset: number; lag: number }>;
   lastError: string | undefined;
 }
 
@@ -69,13 +89,20 @@ export function createKafkaSource(options: KafkaSourceOptions) {
   const { sink, log } = options;
   const commitEveryMs = options.commitEveryMs ?? 1000;
   const retryMs = options.retryMs ?? 200;
+  const reconnectMs = options.reconnectMs ?? 1000;
+  const maxReconnectMs = options.maxReconnectMs ?? 60_000;
   const stats: KafkaSourceStats = {
-    messages: 0, spans: 0, badMessages: 0, rejectedSpans: 0, pausedForPushBack: 0, commits: 0, failedCommits: 0, rebalances: 0, lastError: undefined,
+    messages: 0, spans: 0, badMessages: 0, rejectedSpans: 0, pausedForPushBack: 0, commits: 0, failedCommits: 0, rebalances: 0,
+    connected: false, connectionFailures: Object.fromEntries(KAFKA_FAILURE_REASONS.map((r) => [r, 0])) as Record<KafkaFailureReason, number>,
+    partitions: [], lastError: undefined,
   };
-  const consumer = new Consumer({
+  const newConsumer = () => new Consumer({
     groupId: options.groupId,
     clientId: options.clientId,
     bootstrapBrokers: options.brokers,
+    // TLS and SASL; the password is handed over as a function and never held in a plain field here.
+    ...options.security?.clientOptions(),
+    ...(options.clientRetries !== undefined ? { retries: options.clientRetries } : {}),
     sessionTimeout: options.sessionTimeoutMs ?? 30_000,
     heartbeatInterval: Math.min(3000, Math.floor((options.sessionTimeoutMs ?? 30_000) / 10)),
     rebalanceTimeout: 2 * (options.sessionTimeoutMs ?? 30_000),
@@ -84,6 +111,11 @@ export function createKafkaSource(options: KafkaSourceOptions) {
     // once, and the new owner would read again everything ingested since the last commit.
     protocols: [{ name: 'cooperative-sticky', version: 1 }],
   });
+  /** The consumer that joined the group; undefined until one has (and while connecting again). */
+  let consumer: Consumer | undefined;
+  let failedAttempts = 0;
+  let retryTimer: NodeJS.Timeout | undefined;
+  let lagTimer: NodeJS.Timeout | undefined;
   /** The last message handed to the sink per partition, not yet committed. */
   const uncommitted = new Map<string, Message>();
   let stream: MessagesStream<Buffer, Buffer, Buffer, Buffer> | undefined;
@@ -101,7 +133,7 @@ export function createKafkaSource(options: KafkaSourceOptions) {
    */
   function commitRound(): Promise<void> {
     committing ??= (async () => {
-      if (uncommitted.size === 0) return;
+      if (uncommitted.size === 0 || !consumer) return;
       const batch = [...uncommitted.entries()];
       try {
         await sink.durable();
@@ -114,7 +146,7 @@ export function createKafkaSource(options: KafkaSourceOptions) {
       // One request for every partition (a committed offset is the next one to read). Rounds never
       // overlap, so a lower offset can never land after a higher one.
       try {
-        await consumer.commit({
+        await consumer!.commit({
           offsets: batch.map(([, m]) => ({ topic: m.topic, partition: m.partition, offset: m.offset + 1n, leaderEpoch: m.leaderEpoch })),
         });
         stats.commits++;
@@ -125,7 +157,7 @@ export function createKafkaSource(options: KafkaSourceOptions) {
         stats.lastError = (error as Error).message;
         log(`offsets not committed (${batch.map(([, m]) => `${m.topic}[${m.partition}]@${m.offset}`).join(', ')}): ${(error as Error).message}`);
         // A partition no longer ours is the new owner's to commit: forget it.
-        const owned = new Set((consumer.assignments ?? []).flatMap((a) => a.partitions.map((p) => partitionKey(a.topic, p))));
+        const owned = new Set((consumer?.assignments ?? []).flatMap((a) => a.partitions.map((p) => partitionKey(a.topic, p))));
         for (const [key] of batch) if (!owned.has(key)) uncommitted.delete(key);
       }
     })().finally(() => { committing = undefined; });
@@ -171,7 +203,7 @@ export function createKafkaSource(options: KafkaSourceOptions) {
   }
 
   function owns(topic: string, partition: number): boolean {
-    return (consumer.assignments ?? []).some((a) => a.topic === topic && a.partitions.includes(partition));
+    return (consumer?.assignments ?? []).some((a) => a.topic === topic && a.partitions.includes(partition));
   }
 
   /**
@@ -215,9 +247,31 @@ export function createKafkaSource(options: KafkaSourceOptions) {
     };
   }
 
-  return {
-    async start(): Promise<void> {
-      stream = await consumer.consume({
+  const fatal = (error: Error) => {
+    if (stopping) return;
+    stats.connected = false;
+    stats.lastError = error.message;
+    log(`Kafka consumer failed: ${explainKafkaError(error).message}`);
+    options.onFatal?.(error);
+  };
+
+  /**
+   * Joins the group and starts reading; true when it did. When the brokers refuse (a wrong
+   * password, an untrusted certificate) or cannot be reached, the failure is counted and logged
+   * with what to check, and another attempt is scheduled with backoff: never a crash.
+   */
+  async function connect(): Promise<boolean> {
+    retryTimer = undefined;
+    if (stopping) return false;
+    const candidate = newConsumer();
+    let joined = false;
+    // Errors the client gives up on (a join that failed every retry) arrive as events: before the
+    // join they are this attempt's failure (consume() rejects too), after it they are fatal.
+    candidate.on('error', (error: Error) => {
+      if (joined) fatal(error);
+    });
+    try {
+      const s = await candidate.consume({
         topics: [options.topic],
         autocommit: false,
         // From the group's committed offsets; a new group starts at the beginning of the topic.
@@ -226,36 +280,100 @@ export function createKafkaSource(options: KafkaSourceOptions) {
         maxWaitTime: 500,
         highWaterMark: 256,
       });
+      if (stopping) {
+        await s.close().catch(() => undefined);
+        await candidate.close(true).catch(() => undefined);
+        return false;
+      }
+      joined = true;
+      consumer = candidate;
+      stream = s;
+      stats.connected = true;
+      failedAttempts = 0;
       // Any other rebalance (a member joined or left without taking our partitions): commit soon.
-      revokeHook(stream);
-      consumer.on('consumer:group:rebalance', () => void commitRound());
-      const fatal = (error: Error) => {
-        if (stopping) return;
-        stats.lastError = error.message;
-        log(`Kafka consumer failed: ${error.message}`);
-        options.onFatal?.(error);
-      };
-      // Errors the client gives up on (a join that failed every retry) arrive as events.
-      consumer.on('error', fatal);
-      reading = read(stream).then(() => {
+      revokeHook(s);
+      candidate.on('consumer:group:rebalance', () => void commitRound());
+      reading = read(s).then(() => {
         if (!stopping) fatal(new Error('the message stream ended'));
       }, fatal);
+      scheduleLag(0);
+      log(`reading OTLP from Kafka topic ${options.topic} on ${options.brokers.join(',')} as group ${options.groupId} (${describeKafkaSecurity(options.security)})`);
+      return true;
+    } catch (error) {
+      await candidate.close(true).catch(() => undefined);
+      if (stopping) return false;
+      const { reason, message } = explainKafkaError(error);
+      stats.connectionFailures[reason]++;
+      stats.lastError = `${reason}: ${message}`;
+      failedAttempts++;
+      const delayMs = Math.min(maxReconnectMs, reconnectMs * 2 ** Math.min(failedAttempts - 1, 20));
+      // The first few, then every tenth: a long outage must not flood the log.
+      if (failedAttempts <= 3 || failedAttempts % 10 === 0) {
+        log(`cannot consume from ${options.brokers.join(',')} (${describeKafkaSecurity(options.security)}): ${kafkaFailureHint(reason, options.security)}. `
+          + `The client said: ${message}. Trying again in ${(delayMs / 1000).toFixed(1)} s (${failedAttempts} failed attempt${failedAttempts === 1 ? '' : 's'}); OTLP ingest goes on meanwhile`);
+      }
+      retryTimer = setTimeout(() => void connect(), delayMs);
+      return false;
+    }
+  }
+
+  /** The lag of the partitions this member owns: the end of each log minus the group's committed offset. */
+  async function refreshLag(): Promise<void> {
+    const c = consumer;
+    if (!c || !stats.connected || !c.isActive()) return;
+    const owned = (c.assignments ?? []).filter((a) => a.partitions.length > 0);
+    if (owned.length === 0) {
+      stats.partitions = [];
+      return;
+    }
+    const [ends, committed] = await Promise.all([c.listOffsets({ topics: owned.map((a) => a.topic) }), c.listCommittedOffsets({ topics: owned })]);
+    const partitions: KafkaSourceStats['partitions'] = [];
+    for (const { topic, partitions: indexes } of owned) {
+      for (const partition of indexes) {
+        const end = ends.get(topic)?.[partition];
+        if (end === undefined) continue;
+        // No commit yet (-1): everything from the start of the log is to be read.
+        const done = committed.get(topic)?.[partition] ?? -1n;
+        const from = done < 0n ? 0n : done;
+        partitions.push({ topic, partition, committedOffset: Number(done), endOffset: Number(end), lag: Number(end > from ? end - from : 0n) });
+      }
+    }
+    stats.partitions = partitions.sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition);
+  }
+
+  function scheduleLag(delayMs: number): void {
+    if (stopping) return;
+    lagTimer = setTimeout(() => {
+      void refreshLag().catch(() => undefined).finally(() => scheduleLag(options.lagEveryMs ?? 10_000));
+    }, delayMs);
+    lagTimer.unref();
+  }
+
+  return {
+    /**
+     * Joins the group and starts reading. Resolves after the first attempt whether or not the
+     * brokers took it (a failed one is retried in the background); only a bad option throws.
+     */
+    async start(): Promise<void> {
+      await connect();
       scheduleCommits();
-      log(`reading OTLP from Kafka topic ${options.topic} on ${options.brokers.join(',')} as group ${options.groupId}`);
     },
     /** Stops reading, makes what was read durable and commits it, then leaves the group. */
     async stop(): Promise<void> {
       stopping = true;
       if (commitTimer) clearTimeout(commitTimer);
+      if (retryTimer) clearTimeout(retryTimer);
+      if (lagTimer) clearTimeout(lagTimer);
       await stream?.close().catch(() => undefined);
       await reading;
       await committing;
       await commitRound();
-      await consumer.close(true).catch((error: Error) => log(`while leaving the Kafka group: ${error.message}`));
+      stats.connected = false;
+      await consumer?.close(true).catch((error: Error) => log(`while leaving the Kafka group: ${error.message}`));
     },
     /** Runs a commit round now (tests). */
     commit: commitRound,
-    stats: (): KafkaSourceStats => ({ ...stats }),
+    stats: (): KafkaSourceStats => ({ ...stats, connectionFailures: { ...stats.connectionFailures }, partitions: [...stats.partitions] }),
   };
 }
 

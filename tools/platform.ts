@@ -122,9 +122,10 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     const access = createApiAccess({ apiToken: config.apiToken, corsOrigins: config.corsOrigins });
     const yoga = createOrreryYoga({
       driver, database: config.neo4j.database, pubsub, collectorStatus: () => collectorStatus(collector, access), readModel: collector.readModel, retentionMs: config.retentionMs,
-      catalogPath: collectorConfig.catalogPath, exposed: config.exposed, cors: access.cors,
+      catalogPath: collectorConfig.catalogPath, exposed: config.exposed, cors: access.cors, onLimitRefused: access.countLimitRefusal,
     });
-    const api = await startApiServer({ yoga, host: config.host, port: config.apiPort, webDistDir: await webDist, metrics: () => renderCollectorMetrics(collector), access });
+    const metrics = () => renderCollectorMetrics(collector, { kafka, families: access.metricFamilies });
+    const api = await startApiServer({ yoga, host: config.host, port: config.apiPort, webDistDir: await webDist, metrics, access });
     stops.push(() => api.close());
     log(`GraphQL on ${api.url}/graphql, map on ${api.url}/`);
 

@@ -4,9 +4,10 @@
 // - collector: the OTLP receivers, and with ORRERY_KAFKA_BROKERS the Kafka consumer (one group
 //   across every collector), inference, aggregation and the writes to Neo4j. No GraphQL, no
 //   detectors: each collector sees only its share of the traffic, and two collectors would raise
-//   the same finding twice.
+//   the same finding twice. GET /metrics on ORRERY_API_PORT: its own counters and its consumer's.
 // - api: GraphQL and the web app over a read model that follows Neo4j (store/read-model-follower.ts),
-//   and the detectors and alerting, run once, over the whole graph. It ingests nothing.
+//   and the detectors and alerting, run once, over the whole graph. It ingests nothing. GET
+//   /metrics: its refusals, the detectors' passes and the service graph in Tempo's names.
 //
 // `all` (the default) is tools/platform.ts: everything in one process.
 import { hostname } from 'node:os';
@@ -18,6 +19,9 @@ import { createCollector, type Collector } from '../collector/src/collector.ts';
 import type { OrreryConfig } from '../collector/src/config.ts';
 import { createDetectionLoop } from '../collector/src/detection-loop.ts';
 import { createKafkaSource, type KafkaSource } from '../collector/src/kafka/kafka-source.ts';
+import { detectionFamilies, processFamilies, readModelFamilies } from '../collector/src/metrics/collector-metrics.ts';
+import { renderExposition } from '../collector/src/metrics/exposition.ts';
+import { processLevels, renderCollectorRoleMetrics, serviceGraphOf, startMetricsServer } from '../collector/src/metrics/metrics-route.ts';
 import { createNeo4jDriver } from '../collector/src/store/neo4j-driver.ts';
 import { ensureSchema } from '../collector/src/store/neo4j-schema.ts';
 import { createReadModelFollower, type ReadModelFollower } from '../collector/src/store/read-model-follower.ts';
@@ -32,6 +36,8 @@ export interface RoleProcess {
   otlpGrpcAddress?: string;
   /** GraphQL's base URL (api). */
   apiUrl?: string;
+  /** Where GET /metrics is served (collector; the api's is apiUrl + /metrics). */
+  metricsUrl?: string;
   collector?: Collector;
   kafka?: KafkaSource;
   follower?: ReadModelFollower;
@@ -76,7 +82,7 @@ function stopper(log: (line: string) => void) {
 export async function startKafkaSource(config: OrreryConfig, collector: Collector, log: (line: string) => void): Promise<KafkaSource | undefined> {
   if (!config.kafka) return undefined;
   const source = createKafkaSource({
-    brokers: config.kafka.brokers, topic: config.kafka.topic, groupId: config.kafka.groupId,
+    brokers: config.kafka.brokers, topic: config.kafka.topic, groupId: config.kafka.groupId, security: config.kafka.security,
     clientId: `orrery-${hostname()}-${process.pid}`, sink: collector, log: (line) => log(`kafka: ${line}`),
     // Crash-only: what was not committed is read again by whoever takes the partitions (or by this
     // collector, restarted by its supervisor). Staying up without a consumer would stop ingestion silently.
@@ -102,7 +108,15 @@ export async function startCollectorRole(config: OrreryConfig, log: (line: strin
     // Stopped before the collector: it makes what it read durable and commits it first.
     const kafka = await startKafkaSource(config, collector, log);
     if (kafka) stops.push(() => kafka.stop());
-    return { role: 'collector', otlpUrl, otlpGrpcAddress, collector, kafka, stop: () => stops.stop() };
+    // The role serves no GraphQL, so its API port serves /metrics alone, behind ORRERY_API_TOKEN as on the API.
+    const access = createApiAccess({ apiToken: config.apiToken, corsOrigins: config.corsOrigins });
+    const metrics = await startMetricsServer({
+      host: config.host, port: config.apiPort, admit: access.admit,
+      render: () => renderCollectorRoleMetrics(collector, { kafka, families: access.metricFamilies }),
+    });
+    stops.push(() => metrics.close());
+    log(`GET /metrics on ${metrics.url}/metrics`);
+    return { role: 'collector', otlpUrl, otlpGrpcAddress, metricsUrl: `${metrics.url}/metrics`, collector, kafka, stop: () => stops.stop() };
   } catch (error) {
     await stops.stop();
     throw error;
@@ -163,9 +177,17 @@ export async function startApiRole(config: OrreryConfig, log: (line: string) => 
     const access = createApiAccess({ apiToken: config.apiToken, corsOrigins: config.corsOrigins });
     const yoga = createOrreryYoga({
       driver, database: config.neo4j.database, pubsub, readModel, retentionMs: config.retentionMs, catalogPath: config.catalogPath,
-      exposed: config.exposed, cors: access.cors,
+      exposed: config.exposed, cors: access.cors, onLimitRefused: access.countLimitRefusal,
     });
-    const api = await startApiServer({ yoga, host: config.host, port: config.apiPort, webDistDir: await webDist, access });
+    // The collectors' counters are theirs to serve; here what this process does, and the graph it follows.
+    const metrics = () => renderExposition([
+      ...access.metricFamilies(),
+      ...detectionFamilies({ detection: detection.stats(), alerts: alerter?.stats() ?? [] }),
+      ...readModelFamilies({ buckets: readModel.bucketCount() }),
+      ...processFamilies(processLevels()),
+      ...serviceGraphOf(readModel),
+    ]);
+    const api = await startApiServer({ yoga, host: config.host, port: config.apiPort, webDistDir: await webDist, access, metrics });
     stops.push(() => api.close());
     log(`GraphQL on ${api.url}/graphql, map on ${api.url}/ (following Neo4j at ${config.neo4j.uri})`);
     return { role: 'api', apiUrl: api.url, follower, readModel, stop: () => stops.stop() };

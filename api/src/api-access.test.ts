@@ -51,4 +51,17 @@ describe('createApiAccess', () => {
     expect(access.cors(request('https://evil.example.com'))).toBe(false);
     expect(access.cors(request())).toBe(false);
   });
+
+  it('exposes its refusals as orrery_api_refused_requests_total, every reason listed, limits included', async () => {
+    const { url, access } = await listen({ apiToken: 'api-secret' });
+    await fetch(url, { method: 'POST' });
+    await fetch(url, { method: 'POST', headers: { origin: 'https://evil.example.com' } });
+    access.countLimitRefusal('max_depth');
+    access.countLimitRefusal('max_depth');
+    const [family] = access.metricFamilies();
+    expect(family).toMatchObject({ name: 'orrery_api_refused_requests_total', type: 'counter' });
+    expect(Object.fromEntries(family!.samples.map((s) => [s.labels!['reason'], s.value]))).toEqual({
+      unauthenticated: 1, foreign_origin: 1, max_depth: 2, max_cost: 0, max_aliases: 0, max_tokens: 0, max_directives: 0, introspection: 0,
+    });
+  });
 });

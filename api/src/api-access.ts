@@ -6,6 +6,8 @@
 // browser even where no token is set; only listed origins get CORS headers.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { bearerCheck, refusalMessage } from '@orrery/collector/auth/bearer-token.ts';
+import type { MetricFamily } from '@orrery/collector/metrics/exposition.ts';
+import { LIMIT_REASONS, type LimitReason } from './graphql-limits.ts';
 
 export interface ApiAccessOptions {
   apiToken?: string | undefined;
@@ -16,12 +18,20 @@ export interface ApiAccessOptions {
 export interface ApiAccessStats {
   /** Requests refused, by reason: unauthenticated (401), foreignOrigin (403). */
   refused: { unauthenticated: number; foreignOrigin: number };
+  /** GraphQL requests refused by a limit (graphql-limits.ts), by reason. */
+  limits: Record<LimitReason, number>;
 }
+
+/** Every reason `orrery_api_refused_requests_total` has, zero ones included. */
+export const API_REFUSAL_REASONS = ['unauthenticated', 'foreign_origin', ...Object.values(LIMIT_REASONS)] as const;
 
 export function createApiAccess(options: ApiAccessOptions) {
   const auth = options.apiToken ? bearerCheck(options.apiToken) : undefined;
   const allowed = new Set(options.corsOrigins ?? []);
-  const stats: ApiAccessStats = { refused: { unauthenticated: 0, foreignOrigin: 0 } };
+  const stats: ApiAccessStats = {
+    refused: { unauthenticated: 0, foreignOrigin: 0 },
+    limits: Object.fromEntries(Object.values(LIMIT_REASONS).map((r) => [r, 0])) as Record<LimitReason, number>,
+  };
 
   const refuse = (res: ServerResponse, status: number, code: string, message: string, headers: Record<string, string> = {}) => {
     res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers })
@@ -53,7 +63,22 @@ export function createApiAccess(options: ApiAccessOptions) {
         ? { origin, credentials: false, allowedHeaders: ['content-type', 'accept', 'authorization'], methods: ['GET', 'POST'] }
         : false;
     },
-    stats: (): ApiAccessStats => ({ refused: { ...stats.refused } }),
+    /** graphqlLimitPlugins' onRefused (through createOrreryYoga's onLimitRefused). */
+    countLimitRefusal(reason: LimitReason): void {
+      stats.limits[reason]++;
+    },
+    stats: (): ApiAccessStats => ({ refused: { ...stats.refused }, limits: { ...stats.limits } }),
+    /** `orrery_api_refused_requests_total{reason}` for /metrics (collector/src/metrics/exposition.ts). */
+    metricFamilies(): MetricFamily[] {
+      const counts: Record<(typeof API_REFUSAL_REASONS)[number], number> = {
+        unauthenticated: stats.refused.unauthenticated, foreign_origin: stats.refused.foreignOrigin, ...stats.limits,
+      };
+      return [{
+        name: 'orrery_api_refused_requests_total', type: 'counter',
+        help: 'Requests the API port refused, by reason: unauthenticated (401, ORRERY_API_TOKEN missing or wrong), foreign_origin (403, an origin not in ORRERY_CORS_ORIGINS), or the GraphQL limit broken (max_depth, max_cost, max_aliases, max_tokens, max_directives, introspection; 400).',
+        samples: API_REFUSAL_REASONS.map((reason) => ({ labels: { reason }, value: counts[reason] })),
+      }];
+    },
   };
 }
 

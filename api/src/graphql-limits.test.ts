@@ -146,4 +146,16 @@ describe('GraphQL limits', () => {
     expect(hidden).not.toMatch(/Did you mean/);
     expect((await ask(true, nested(3))).errors).toBeUndefined();
   });
+
+  it('count every refusal by reason, a query sent again (refused from the cache yoga keeps) included', async () => {
+    const counted: string[] = [];
+    const server = createYoga({
+      schema: createSchema({ typeDefs: 'type Query { a: A, s: String } type A { a: A, s: String }', resolvers: { Query: { s: () => 'ok' } } }),
+      plugins: graphqlLimitPlugins({ exposed: true, onRefused: (reason) => counted.push(reason) }),
+      logging: false,
+    });
+    const send = (query: string) => server.fetch('http://orrery/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+    for (const query of [nested(12), nested(12), `{ ${'s '.repeat(1100)}}`, `{ ${'s '.repeat(1100)}}`, '{ __schema { queryType { name } } }', '{ s }', '{ ss }']) await send(query);
+    expect(counted.sort()).toEqual(['introspection', 'max_depth', 'max_depth', 'max_tokens', 'max_tokens']);
+  });
 });

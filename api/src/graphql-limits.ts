@@ -44,6 +44,17 @@ export const LIMIT_CODES = {
   introspection: 'INTROSPECTION_DISABLED',
 } as const;
 
+/** How /metrics names each refusal (`orrery_api_refused_requests_total{reason}`, api-access.ts), by its code. */
+export const LIMIT_REASONS = {
+  [LIMIT_CODES.maxDepth]: 'max_depth',
+  [LIMIT_CODES.maxCost]: 'max_cost',
+  [LIMIT_CODES.maxAliases]: 'max_aliases',
+  [LIMIT_CODES.maxTokens]: 'max_tokens',
+  [LIMIT_CODES.maxDirectives]: 'max_directives',
+  [LIMIT_CODES.introspection]: 'introspection',
+} as const;
+export type LimitReason = (typeof LIMIT_REASONS)[keyof typeof LIMIT_REASONS];
+
 /** Armor's errors carry no code: one is added (with HTTP 400) before the error is thrown. */
 function coded(code: string) {
   return [(_ctx: unknown, error: GraphQLError) => {
@@ -55,7 +66,12 @@ function coded(code: string) {
   }];
 }
 
-export function graphqlLimitPlugins(options: { exposed: boolean; limits?: Partial<typeof GRAPHQL_LIMITS> }): Plugin[] {
+export function graphqlLimitPlugins(options: {
+  exposed: boolean;
+  limits?: Partial<typeof GRAPHQL_LIMITS>;
+  /** Called once per refused request and limit it broke (a query deep and costly counts under both). */
+  onRefused?: (reason: LimitReason) => void;
+}): Plugin[] {
   const limits = { ...GRAPHQL_LIMITS, ...options.limits };
   const plugins: Plugin[] = [
     maxTokensPlugin({ n: limits.maxTokens, onReject: coded(LIMIT_CODES.maxTokens) }),
@@ -67,7 +83,31 @@ export function graphqlLimitPlugins(options: { exposed: boolean; limits?: Partia
   if (options.exposed) {
     plugins.push(useDisableIntrospection() as Plugin, blockFieldSuggestionsPlugin() as Plugin, introspectionRefusalCode());
   }
+  if (options.onRefused) plugins.push(countRefusals(options.onRefused));
   return plugins;
+}
+
+/**
+ * Counts refusals from the answer's error codes, not in Armor's onReject: yoga caches parse and
+ * validation results per document, so a query sent again is refused from the cache without any
+ * rule running, and would go uncounted.
+ */
+function countRefusals(onRefused: (reason: LimitReason) => void): Plugin {
+  const reasons = new Map<string, LimitReason>(Object.entries(LIMIT_REASONS));
+  return {
+    onResultProcess({ result }) {
+      const results = Array.isArray(result) ? result : [result];
+      for (const one of results) {
+        if (!one || typeof one !== 'object' || !('errors' in one) || !Array.isArray(one.errors)) continue;
+        const seen = new Set<LimitReason>();
+        for (const error of one.errors as Array<{ extensions?: { code?: unknown } }>) {
+          const reason = typeof error.extensions?.code === 'string' ? reasons.get(error.extensions.code) : undefined;
+          if (reason && !seen.has(reason)) seen.add(reason);
+        }
+        for (const reason of seen) onRefused(reason);
+      }
+    },
+  };
 }
 
 /** graphql's NoSchemaIntrospectionCustomRule (behind useDisableIntrospection) words its error, with no code. */

@@ -18,7 +18,7 @@ import { createFindingReader, createGraphReader, dependencyRow, type ComponentRo
 import { componentRow, graphDiffRow, resolvedWindowRow, stepOf, windowOf, type WindowedComponentRow, type WindowedDependencyRow } from './graph/windowed-graph.ts';
 import { resiliencePlanRows, whatIfRow } from './what-if.ts';
 import { createOnboardingDocs, type OnboardingDocArgs } from './onboarding-doc.ts';
-import { graphqlLimitPlugins } from './graphql-limits.ts';
+import { graphqlLimitPlugins, type LimitReason } from './graphql-limits.ts';
 
 const typeDefs = readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8');
 
@@ -74,6 +74,8 @@ export interface OrreryYogaOptions {
   exposed?: boolean;
   /** CORS headers per request (api-access.ts); by default none, so only the app's own origin can read answers. */
   cors?: (request: Request) => { origin: string; credentials: false; allowedHeaders: string[]; methods: string[] } | false;
+  /** A request refused by a GraphQL limit (graphql-limits.ts), for /metrics (api-access.ts countLimitRefusal). */
+  onLimitRefused?: (reason: LimitReason) => void;
 }
 
 /** A read model for an API without a collector in its process: reloaded from Neo4j when older than reloadMs. */
@@ -257,7 +259,7 @@ export function createOrreryYoga(options: OrreryYogaOptions) {
     // graphql-jit compiles each query once into a specialised executor: the map's full query
     // resolves ~100,000 fields at 5,000 components, where graphql-js's interpreter took most of the time.
     // Depth, cost, aliases, tokens and directives are bounded before anything runs.
-    plugins: [...graphqlLimitPlugins({ exposed: options.exposed ?? false }), useGraphQlJit()],
+    plugins: [...graphqlLimitPlugins({ exposed: options.exposed ?? false, onRefused: options.onLimitRefused }), useGraphQlJit()],
     cors: options.cors ?? false,
     graphqlEndpoint: '/graphql',
     landingPage: false,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { emptyOutcomeCounts, OUTCOME_NAMES } from '../inference/span-outcomes.ts';
-import { collectorFamilies, type CollectorStats } from './collector-metrics.ts';
+import { collectorFamilies, ingestFamilies, type CollectorStats } from './collector-metrics.ts';
 import { renderExposition } from './exposition.ts';
 
 const store = (dropped: number) => ({ size: 1, stored: 10, taken: 8, expired: 1, dropped });
@@ -54,5 +54,12 @@ describe('collector metrics', () => {
     const fresh = stats();
     fresh.flush = { ...fresh.flush, flushP50Ms: undefined, flushP95Ms: undefined, lastFlushMs: undefined };
     expect(renderExposition(collectorFamilies(fresh))).toContain('orrery_neo4j_last_write_seconds NaN');
+  });
+
+  it('gives a collector-role process its ingest counters without the detectors it does not run', () => {
+    const ingest = renderExposition(ingestFamilies(stats()));
+    expect(ingest).toContain('orrery_span_outcomes_total{outcome="pairedCall"} 40');
+    expect(ingest).toContain('orrery_neo4j_write_failures_total 1');
+    expect(ingest).not.toMatch(/orrery_detector_|orrery_findings_open|orrery_alert_/);
   });
 });

@@ -37,7 +37,7 @@ const seconds = (ms: number | undefined): number => (ms === undefined ? Number.N
  * Receiver refusals keyed by what refused them: an HTTP status (the OTLP/HTTP receiver) or a gRPC
  * status name (OTLP/gRPC). collector.stats().receiver merges both maps; grpc's own is apart.
  */
-function refusals(stats: CollectorStats): Sample[] {
+function refusals(stats: Pick<CollectorStats, 'receiver' | 'grpc'>): Sample[] {
   const grpc = stats.grpc.refused;
   const out: Sample[] = [];
   for (const [reason, n] of Object.entries(stats.receiver.refused)) {
@@ -56,12 +56,13 @@ function perTransport(merged: number, grpc: number): Sample[] {
   ];
 }
 
-export function collectorFamilies(stats: CollectorStats, proc?: ProcessLevels): MetricFamily[] {
-  const { receiver, grpc, inference, aggregator, flush, detection, unwrittenDelta } = stats;
+/** What a collector ingests and writes: receivers, inference, aggregation, Neo4j writes. */
+export type IngestStats = Pick<CollectorStats, 'receiver' | 'grpc' | 'inference' | 'aggregator' | 'unwrittenDelta' | 'flush'>;
+
+export function ingestFamilies(stats: IngestStats): MetricFamily[] {
+  const { receiver, grpc, inference, aggregator, flush, unwrittenDelta } = stats;
   const stores = Object.entries(inference.stores);
-  const alertSamples = (field: 'sent' | 'failed' | 'retried' | 'dropped'): Sample[] =>
-    stats.alerts.map((r) => ({ labels: { receiver: r.receiver, type: r.type, result: field }, value: r[field] }));
-  const families: MetricFamily[] = [
+  return [
     family('orrery_receiver_requests_total', 'counter', 'OTLP export requests received.', perTransport(receiver.requests, grpc.requests)),
     family('orrery_receiver_accepted_spans_total', 'counter', 'Spans accepted and handed to inference.', perTransport(receiver.acceptedSpans, grpc.acceptedSpans)),
     family('orrery_receiver_rejected_spans_total', 'counter', 'Spans refused one by one inside an accepted request (OTLP partial success).', perTransport(receiver.rejectedSpans, grpc.rejectedSpans)),
@@ -86,6 +87,15 @@ export function collectorFamilies(stats: CollectorStats, proc?: ProcessLevels): 
     ]),
     family('orrery_neo4j_last_write_seconds', 'gauge', 'Duration of the last successful write to Neo4j.', one(seconds(flush.lastFlushMs))),
     family('orrery_neo4j_degraded', 'gauge', '1 while writes to Neo4j are failing (exporters are pushed back once buffers fill).', one(flush.degraded ? 1 : 0)),
+  ];
+}
+
+/** Where the detectors run (`all`, `api`): passes, open findings, alert deliveries. */
+export function detectionFamilies(stats: Pick<CollectorStats, 'detection' | 'alerts'>): MetricFamily[] {
+  const { detection } = stats;
+  const alertSamples = (field: 'sent' | 'failed' | 'retried' | 'dropped'): Sample[] =>
+    stats.alerts.map((r) => ({ labels: { receiver: r.receiver, type: r.type, result: field }, value: r[field] }));
+  return [
     family('orrery_detector_passes_total', 'counter', 'Detector passes completed.', one(detection.passes)),
     family('orrery_detector_failed_passes_total', 'counter', 'Detector passes that failed.', one(detection.failedPasses)),
     family('orrery_detector_last_pass_seconds', 'gauge', 'Duration of the last detector pass (reading the catalog, detecting, storing findings).', one(seconds(detection.lastPassMs))),
@@ -93,14 +103,22 @@ export function collectorFamilies(stats: CollectorStats, proc?: ProcessLevels): 
     family('orrery_alert_deliveries_total', 'counter', 'Alert notifications by receiver and result: sent, failed (given up), retried (attempts after the first), dropped (queue full).',
       [...alertSamples('sent'), ...alertSamples('failed'), ...alertSamples('retried'), ...alertSamples('dropped')]),
     family('orrery_alert_queue', 'gauge', 'Alert notifications waiting per receiver.', stats.alerts.map((r) => ({ labels: { receiver: r.receiver, type: r.type }, value: r.queued }))),
-    family('orrery_read_model_buckets', 'gauge', 'Time buckets held by the in-memory read model.', one(stats.readModel.buckets)),
   ];
-  if (proc) {
-    families.push(
-      family('process_resident_memory_bytes', 'gauge', 'Resident memory size in bytes.', one(proc.residentBytes)),
-      family('process_start_time_seconds', 'gauge', 'Start time of the process since unix epoch in seconds.', one(proc.startTimeSeconds)),
-      family('nodejs_heap_used_bytes', 'gauge', 'V8 heap in use, bytes.', one(proc.heapUsedBytes)),
-    );
-  }
-  return families;
+}
+
+export function readModelFamilies(readModel: CollectorStats['readModel']): MetricFamily[] {
+  return [family('orrery_read_model_buckets', 'gauge', 'Time buckets held by the in-memory read model.', one(readModel.buckets))];
+}
+
+export function processFamilies(proc: ProcessLevels): MetricFamily[] {
+  return [
+    family('process_resident_memory_bytes', 'gauge', 'Resident memory size in bytes.', one(proc.residentBytes)),
+    family('process_start_time_seconds', 'gauge', 'Start time of the process since unix epoch in seconds.', one(proc.startTimeSeconds)),
+    family('nodejs_heap_used_bytes', 'gauge', 'V8 heap in use, bytes.', one(proc.heapUsedBytes)),
+  ];
+}
+
+/** Everything one `all` process counts. */
+export function collectorFamilies(stats: CollectorStats, proc?: ProcessLevels): MetricFamily[] {
+  return [...ingestFamilies(stats), ...detectionFamilies(stats), ...readModelFamilies(stats.readModel), ...(proc ? processFamilies(proc) : [])];
 }

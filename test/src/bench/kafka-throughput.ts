@@ -82,7 +82,7 @@ try {
         name: `collector-${i}`, command: process.execPath, args: [join(repoRoot, 'tools', 'start.ts')], cwd: repoRoot,
         env: {
           ...process.env, ORRERY_ROLE: 'collector', NEO4J_URI: neo4j.uri, ORRERY_KAFKA_BROKERS: kafka.bootstrap, ORRERY_KAFKA_GROUP: group,
-          ORRERY_COLLECTOR_ID: `${group}-${i}`, ORRERY_OTLP_PORT: String(await freePort()), ORRERY_OTLP_GRPC_PORT: String(await freePort()), ORRERY_DEMO: '0',
+          ORRERY_COLLECTOR_ID: `${group}-${i}`, ORRERY_OTLP_PORT: String(await freePort()), ORRERY_OTLP_GRPC_PORT: String(await freePort()), ORRERY_API_PORT: String(await freePort()), ORRERY_DEMO: '0',
         },
       });
       void child.exited.then(({ code, signal }) => { if (code !== 0 && signal === null) log(`collector-${i} exited (${code}):\n${child.outputTail()}`); });

@@ -63,6 +63,12 @@ describe('CASCADING_RISK_PATH', () => {
     expect(finding?.detail).toContain('checkout has not yet seen fraud-check fail in 100 calls, so nothing shows it would cope: failure is assumed to propagate; when checkout failed, storefront failed too in 100% of cases (5 of 5).');
   });
 
+  it('does not assume a hop whose caller handled every failure the last time the callee failed (a fix, then a quiet window)', () => {
+    expect(detect(estate({ fraudHop: edge('checkout', 'fraud-check', { lastErrorPropagation: 0 }) }))).toEqual([]);
+    // Seen passing failure on the last time: still assumed, as with no data at all.
+    expect(detect(estate({ fraudHop: edge('checkout', 'fraud-check', { lastErrorPropagation: 0.8 }) }))[0]?.evidence.assumedHops).toBe(1);
+  });
+
   it('is CRITICAL on assumed hops when the start already waits longer than a promise allows (exposed now)', () => {
     const [finding] = detect(estate({ fraudHop: edge('checkout', 'fraud-check', { p95Ms: 7800 }) }));
     expect(finding).toMatchObject({ severity: 'CRITICAL', evidence: { assumedHops: 1, exposure: 'now' } });

@@ -26,10 +26,15 @@ import { describe, errorRate, exampleTraces, hopSummary, ms, percent, traceIdsOf
 import { findingId } from './finding-id.ts';
 import { lowerSeverity, severityFromIntent, severityRank } from './severity.ts';
 
-/** Failure travels a hop when observed to, or when nothing shows it would not (assumed). */
+/**
+ * Failure travels a hop when observed to, or when nothing shows it would not (assumed). A window
+ * without callee failures says nothing of the caller's reaction: then the last time the callee
+ * failed does, and a caller seen handling every failure then (a fix) is not assumed to pass it on.
+ */
 export function cascadeHop(edge: DependencyEdge): HopWeight | undefined {
   const p = edge.errorPropagation;
   if (p !== undefined) return p > 0 ? { probability: Math.min(1, p), assumed: false } : undefined;
+  if (edge.errors === 0 && edge.lastErrorPropagation === 0) return undefined;
   // Callee failures seen but the caller's reaction unmeasurable (one-sided calls): observed failure.
   return { probability: 1, assumed: edge.errors === 0 };
 }

@@ -49,6 +49,11 @@ export interface DependencyEdge {
   p99Ms: number | undefined;
   /** propagatedErrors / calleeErrors; undefined when the callee never errored or is one-sided. */
   errorPropagation: number | undefined;
+  /**
+   * When the window saw no callee failure: the share propagated in the newest minute the callee
+   * did fail in, before the window (a caller seen handling failure then is not assumed to pass it on).
+   */
+  lastErrorPropagation?: number | undefined;
   callsPerTrace: number | undefined;
   /** Published messages no consumer took (PUBLISH edges). */
   unconsumed: number;

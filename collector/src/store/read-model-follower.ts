@@ -178,7 +178,7 @@ export function createReadModelFollower(options: ReadModelFollowerOptions) {
         if (!e) continue;
         const fresh = edgeBuckets.get(key) ?? [];
         if (initial) {
-          e.buckets = fresh.sort((a, b) => a.startMs - b.startMs || a.resMs - b.resMs);
+          model.replaceEdgeBuckets(e, fresh.sort((a, b) => a.startMs - b.startMs || a.resMs - b.resMs));
           continue;
         }
         const grewBy = num(r.calls) + num(r.unconsumed) - (before.get(key) ?? 0);

@@ -52,6 +52,8 @@ export interface ModelEdge extends Counts {
   exemplarTraceIds: string[];
   documented: boolean;
   buckets: Bucket[];
+  /** The newest bucket in which the callee failed: how its caller reacted the last time (observed-graph.ts). */
+  newestFailure: Pick<Bucket, 'startMs' | 'calleeErrors' | 'propagatedErrors'> | undefined;
 }
 
 export interface ModelWorkflow {
@@ -181,6 +183,7 @@ export function createReadModel(options: { tiers: Tiers }) {
       e = {
         key, from: d.from, to: d.to, kind: d.kind, protocol: d.protocol, operation: undefined, calls: 0, errors: 0, calleeErrors: 0, propagatedErrors: 0,
         traces: 0, unconsumed: 0, latency: [], firstSeenMs: d.firstSeenMs, lastSeenMs: d.lastSeenMs, exemplarTraceIds: [], documented: false, buckets: [],
+        newestFailure: undefined,
       };
       edges.set(key, e);
     }
@@ -190,10 +193,23 @@ export function createReadModel(options: { tiers: Tiers }) {
   function applyDependency(d: DependencyDelta): void {
     const e = edge(d);
     mergeLifetime(e, d);
-    for (const b of d.buckets) addBucket(e.buckets, { ...b, resMs: MINUTE_MS, latency: b.latency });
+    for (const b of d.buckets) {
+      addBucket(e.buckets, { ...b, resMs: MINUTE_MS, latency: b.latency });
+      noteFailure(e, b);
+    }
     views.edgeBuckets(e, d.buckets);
     newestSeenMs = Math.max(newestSeenMs, d.lastSeenMs);
     changedEdges.add(e);
+  }
+
+  function noteFailure(e: ModelEdge, b: Pick<Bucket, 'startMs' | 'calleeErrors' | 'propagatedErrors'>): void {
+    if (b.calleeErrors === 0) return;
+    const known = e.newestFailure;
+    if (known && known.startMs > b.startMs) return;
+    if (known && known.startMs === b.startMs) {
+      known.calleeErrors += b.calleeErrors;
+      known.propagatedErrors += b.propagatedErrors;
+    } else e.newestFailure = { startMs: b.startMs, calleeErrors: b.calleeErrors, propagatedErrors: b.propagatedErrors };
   }
 
   function workflow(key: string, entry: string, operation: string, lastSeenMs: number): ModelWorkflow {
@@ -361,7 +377,7 @@ export function createReadModel(options: { tiers: Tiers }) {
       if (!c.virtual) newestSeenMs = Math.max(newestSeenMs, c.lastSeenMs);
     },
     /** A dependency's lifetime row; an existing one is updated in place, and re-answered when it changed. */
-    loadEdge(e: Omit<ModelEdge, 'key' | 'buckets'>): void {
+    loadEdge(e: Omit<ModelEdge, 'key' | 'buckets' | 'newestFailure'>): void {
       const key = edgeKey(e.from, e.to, e.kind, e.protocol);
       const known = edges.get(key);
       if (known) {
@@ -372,7 +388,7 @@ export function createReadModel(options: { tiers: Tiers }) {
           changedEdges.add(known);
         }
       } else {
-        const m: ModelEdge = { ...e, key, buckets: [] };
+        const m: ModelEdge = { ...e, key, buckets: [], newestFailure: undefined };
         edges.set(key, m);
         views.edgeChanged(m);
         changedEdges.add(m);
@@ -382,6 +398,10 @@ export function createReadModel(options: { tiers: Tiers }) {
     /** Replaces a dependency's buckets (sorted by start) with what Neo4j holds. */
     replaceEdgeBuckets(e: ModelEdge, buckets: Bucket[]): void {
       e.buckets = buckets;
+      let i = buckets.length - 1;
+      while (i >= 0 && buckets[i]!.calleeErrors === 0) i--;
+      e.newestFailure = undefined;
+      if (i >= 0) noteFailure(e, buckets[i]!);
       views.edgeReplaced(e);
       changedEdges.add(e);
     },
@@ -393,7 +413,9 @@ export function createReadModel(options: { tiers: Tiers }) {
     },
     loadEdgeBucket(from: string, to: string, kind: DependencyKind, protocol: string, b: Bucket): void {
       const e = edges.get(edgeKey(from, to, kind, protocol));
-      if (e) addBucket(e.buckets, b);
+      if (!e) return;
+      addBucket(e.buckets, b);
+      noteFailure(e, b);
     },
     loadComponentBucket(name: string, b: Bucket): void {
       const c = components.get(name);

@@ -28,8 +28,6 @@ export interface GraphDiffResult {
   removedComponents: string[];
 }
 
-// NUL never occurs in a component name or protocol: a cheap key that cannot collide.
-const key = (d: WindowedEdge) => `${d.from}\u0000${d.to}\u0000${d.kind}\u0000${d.protocol}`;
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 const rate = (x: number) => (x >= 10 ? x.toFixed(0) : x.toFixed(2));
 
@@ -37,8 +35,8 @@ export function diffGraphs(
   before: { dependencies: readonly WindowedEdge[]; components: readonly string[]; minutes: number },
   after: { dependencies: readonly WindowedEdge[]; components: readonly string[]; minutes: number },
 ): GraphDiffResult {
-  const b = new Map(before.dependencies.map((d) => [key(d), d]));
-  const a = new Map(after.dependencies.map((d) => [key(d), d]));
+  const b = new Map(before.dependencies.map((d) => [d.key, d]));
+  const a = new Map(after.dependencies.map((d) => [d.key, d]));
   const changedDependencies: DependencyChange[] = [];
   for (const [k, now] of a) {
     const then = b.get(k);

@@ -21,13 +21,12 @@ import { join } from 'node:path';
 import { Admin, Producer } from '@platformatic/kafka';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../collector/src/config.ts';
-import { encodeProtobufTraces } from '../../collector/src/testing/encode-protobuf.ts';
 import { generateHopTraffic, type ExpectedEdge } from '../../collector/src/testing/hop-traffic.ts';
 import { startEmbeddedNeo4j, type EmbeddedNeo4j } from '../../neo4j-embedded/neo4j.ts';
 import { startApiRole, type RoleProcess } from '../../tools/roles.ts';
 import { startProcess, type RunningProcess } from './support/child-processes.ts';
 import { freePort } from './support/free-port.ts';
-import { startKafka, type KafkaBroker } from './support/kafka.ts';
+import { kafkaMessages, startKafka, type KafkaBroker } from './support/kafka.ts';
 import { eventually, graphql } from './support/platform.ts';
 
 const TOPIC = 'otlp_spans';
@@ -42,30 +41,6 @@ let boltPort: number;
 let api: RoleProcess;
 let producer: Producer;
 const collectors: RunningProcess[] = [];
-
-type Json = Record<string, any>;
-
-/** The traffic regrouped as the kafka exporter with partition_traces_by_id writes it: one message per trace. */
-function kafkaMessages(requests: Json[]): Array<{ key: Buffer; value: Buffer }> {
-  const byTrace = new Map<string, Map<Json, Json[]>>();
-  for (const request of requests) {
-    for (const rs of request.resourceSpans ?? []) {
-      for (const ss of rs.scopeSpans ?? []) {
-        for (const span of ss.spans ?? []) {
-          let resources = byTrace.get(span.traceId);
-          if (!resources) byTrace.set(span.traceId, (resources = new Map()));
-          let spans = resources.get(rs.resource);
-          if (!spans) resources.set(rs.resource, (spans = []));
-          spans.push(span);
-        }
-      }
-    }
-  }
-  return [...byTrace].map(([traceId, resources]) => ({
-    key: Buffer.from(traceId, 'hex'),
-    value: Buffer.from(encodeProtobufTraces({ resourceSpans: [...resources].map(([resource, spans]) => ({ resource, scopeSpans: [{ spans }] })) })),
-  }));
-}
 
 async function produce(messages: Array<{ key: Buffer; value: Buffer }>): Promise<void> {
   for (let i = 0; i < messages.length; i += 200) {
@@ -94,7 +69,7 @@ async function startCollector(name: string): Promise<RunningProcess> {
     name, command: process.execPath, args: [join(repoRoot, 'tools', 'start.ts')], cwd: repoRoot,
     env: {
       ...process.env, ORRERY_ROLE: 'collector', NEO4J_URI: neo4j.uri, ORRERY_KAFKA_BROKERS: kafka.bootstrap, ORRERY_COLLECTOR_ID: name,
-      ORRERY_OTLP_PORT: String(await freePort()), ORRERY_OTLP_GRPC_PORT: String(await freePort()), ORRERY_DEMO: '0',
+      ORRERY_OTLP_PORT: String(await freePort()), ORRERY_OTLP_GRPC_PORT: String(await freePort()), ORRERY_API_PORT: String(await freePort()), ORRERY_DEMO: '0',
       // Every half of a trace is in its message: pairing needs no wait, and durable() (so each
       // commit) follows a pairing timeout.
       ORRERY_PAIRING_TIMEOUT_MS: '1000', ORRERY_FLUSH_MS: '200', ORRERY_WRITE_MS: '500',

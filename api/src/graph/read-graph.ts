@@ -2,7 +2,6 @@
 // resolvers never see neo4j-driver types. Times are stored as epoch ms and served as ISO 8601.
 import type { Driver } from 'neo4j-driver';
 import type { DependencyEdge } from '@orrery/collector/model/graph-snapshot.ts';
-import { toDependencyEdge } from '@orrery/collector/store/snapshot-reader.ts';
 import { databaseDisplayName } from '@orrery/collector/inference/component-identity.ts';
 
 export interface ComponentRow {
@@ -78,8 +77,6 @@ export function dependencyRow(edge: DependencyEdge): DependencyRow {
   };
 }
 
-const toDependency = (from: string, to: string, r: Record<string, unknown>): DependencyRow => dependencyRow(toDependencyEdge(from, to, r));
-
 // A declared-only node whose component traffic has just reached is dropped by the collector's
 // next detector pass; until then the observed :Component is the one shown.
 const DECLARED_ONLY = 'MATCH (c:DeclaredComponent) WHERE NOT EXISTS { MATCH (:Component {name: c.name}) }';
@@ -89,31 +86,6 @@ export function createGraphReader(driver: Driver, database: string) {
     (await driver.executeQuery(cypher, params, { database, routing: 'READ' })).records;
 
   return {
-    /** Observed components, and the declared targets nothing has observed (observed: false). */
-    async components(kind?: string | null): Promise<ComponentRow[]> {
-      const records = await read(
-        `CALL () {
-           MATCH (c:Component) WHERE $kind IS NULL OR c.kind = $kind RETURN c, true AS observed
-           UNION ALL
-           ${DECLARED_ONLY} AND ($kind IS NULL OR c.kind = $kind) RETURN c, false AS observed
-         }
-         RETURN properties(c) AS c, observed ORDER BY c.name`,
-        { kind: kind ?? null },
-      );
-      return records.map((r) => toComponent(r.get('c'), r.get('observed')));
-    },
-    async componentsByName(names: readonly string[]): Promise<ComponentRow[]> {
-      const records = await read(
-        `CALL () {
-           MATCH (c:Component) WHERE c.name IN $names RETURN c, true AS observed
-           UNION ALL
-           ${DECLARED_ONLY} AND c.name IN $names RETURN c, false AS observed
-         }
-         RETURN properties(c) AS c, observed`,
-        { names },
-      );
-      return records.map((r) => toComponent(r.get('c'), r.get('observed')));
-    },
     /** The declared targets nothing has observed (observed: false), optionally only the named ones. */
     async declaredOnly(kind?: string | null, names?: readonly string[]): Promise<ComponentRow[]> {
       const records = await read(
@@ -121,29 +93,6 @@ export function createGraphReader(driver: Driver, database: string) {
         { kind: kind ?? null, names: names ?? null },
       );
       return records.map((r) => toComponent(r.get('c'), false));
-    },
-    async dependencies(kind?: string | null): Promise<DependencyRow[]> {
-      const records = await read(
-        `MATCH (a:Component)-[r:DEPENDS_ON]->(b:Component) WHERE $kind IS NULL OR r.kind = $kind
-         RETURN a.name AS from, b.name AS to, properties(r) AS r ORDER BY from, to, r.kind`,
-        { kind: kind ?? null },
-      );
-      return records.map((rec) => toDependency(rec.get('from'), rec.get('to'), rec.get('r')));
-    },
-    /** Dependencies touching any of the named components (one query for a whole GraphQL request). */
-    async dependenciesOf(names: readonly string[]): Promise<DependencyRow[]> {
-      const records = await read(
-        `MATCH (a:Component)-[r:DEPENDS_ON]->(b:Component) WHERE a.name IN $names OR b.name IN $names
-         RETURN a.name AS from, b.name AS to, properties(r) AS r ORDER BY from, to, r.kind`,
-        { names },
-      );
-      return records.map((rec) => toDependency(rec.get('from'), rec.get('to'), rec.get('r')));
-    },
-    async counts(): Promise<{ components: number; dependencies: number }> {
-      const [record] = await read(
-        'CALL () { MATCH (c:Component) RETURN count(c) AS components } CALL () { MATCH ()-[r:DEPENDS_ON]->() RETURN count(r) AS dependencies } RETURN components, dependencies',
-      );
-      return { components: record?.get('components') ?? 0, dependencies: record?.get('dependencies') ?? 0 };
     },
   };
 }

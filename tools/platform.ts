@@ -53,7 +53,7 @@ function collectorStatus(collector: ReturnType<typeof createCollector>, access?:
     droppedInteractions: aggregator.droppedInteractions, futureTimesClamped: aggregator.futureTimesClamped,
     writesPending: flush.unwritten || aggregator.pendingDependencies > 0 || aggregator.pendingComponents > 0,
     flushP50Ms: flush.flushP50Ms ?? null, flushP95Ms: flush.flushP95Ms ?? null, readModelBuckets: collector.stats().readModel.buckets, flushes: flush.flushes, failedFlushes: flush.failedFlushes, degraded: flush.degraded,
-    detectorPasses: detection.passes, lastDetectorPassMs: detection.lastPassMs ?? null,
+    detectorPasses: detection.passes, lastDetectorPassMs: detection.lastPassMs ?? null, lastDetectorPassSteps: detection.lastSteps ?? null,
     catalogProblems: collector.catalogProblems().map((p) => ({ file: p.file, entity: p.entity ?? null, field: p.field ?? null, message: p.message })),
     alertReceivers: collector.stats().alerts.map((r) => ({ ...r, lastError: r.lastError ?? null })),
   };

@@ -52,7 +52,7 @@ interface RequestContext {
 
 /** The collector's counters as GraphQL serves them (tools/platform.ts maps them). */
 export interface CollectorStatus {
-  [counter: string]: number | boolean | string | string[] | null | Array<Record<string, string | number | boolean | null>>;
+  [counter: string]: number | boolean | string | string[] | null | Record<string, number> | Array<Record<string, string | number | boolean | null>>;
 }
 
 export interface OrreryYogaOptions {

@@ -51,8 +51,18 @@ function expectedActive(model: ReadModel, window: ResolvedWindow): string[] {
   return [...names].sort();
 }
 
-const answered = (model: ReadModel, window: ResolvedWindow): string[] =>
-  model.dependencies(window).map((d) => `${d.key} ${d.calls}/${d.errors}/${d.traces} p95=${d.p95Ms}`).sort();
+const describeEdge = (d: ReturnType<ReadModel['dependencies']>[number]) => `${d.key} ${d.calls}/${d.errors}/${d.traces} p95=${d.p95Ms}`;
+
+/** The window's answers; its index (Component.dependsOn) must hold the same answers, by each end. */
+function answered(model: ReadModel, window: ResolvedWindow): string[] {
+  const list = model.dependencies(window).map(describeEdge).sort();
+  const index = model.dependencyIndex(window);
+  const byFrom = [...index.values()].flatMap((entry) => entry.out.map(describeEdge)).sort();
+  const byTo = [...index.values()].flatMap((entry) => entry.in.map(describeEdge)).sort();
+  expect(byFrom).toEqual(list);
+  expect(byTo).toEqual(list);
+  return list;
+}
 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 3, arbitrary: fc.record({

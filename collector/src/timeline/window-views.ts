@@ -5,7 +5,9 @@
 // map's "last hour" moves by a minute: two minutes of buckets per dependency instead of sixty),
 // or summed from the buckets when none is close. At 5,000 components / 20,000 dependencies this is
 // what keeps the map's full query and a detector pass from re-summing 1.2 million buckets after
-// every flush. Answers are never changed once handed out: a changed dependency gets a new one.
+// every flush. An answer is never changed once handed out: a changed dependency gets a new one,
+// put in its place in the window's list and index (so a publish touching 1% of the dependencies
+// does not rebuild 20,000 entries); a dependency joining or leaving the window rebuilds them.
 // Pure (the model's maps are read through the options).
 import { newWindowSum, resetWindowSum, sumWindow } from './buckets.ts';
 import { addToSum, applyStrip, copyEdgeSum, edgeSumOf, emptyEdgeSum, hasBucketIn, isEmptySum, type EdgeSum } from './edge-sum.ts';
@@ -23,6 +25,8 @@ interface View {
   /** Dependencies whose answer is older than their sums or lifetime facts. */
   dirty: Set<ModelEdge>;
   list: WindowedEdge[] | undefined;
+  /** Where each dependency's answer sits in `list`. */
+  listAt: Map<ModelEdge, number> | undefined;
   index: DependencyIndex | undefined;
   /** Active components sorted by name, and the same as a set to notice a newcomer cheaply. */
   active: ModelComponent[] | undefined;
@@ -49,7 +53,7 @@ export function createWindowViews(options: WindowViewsOptions) {
   const stats = { summed: 0, slid: 0, reused: 0 };
 
   const newView = (window: ResolvedWindow, sums: Map<ModelEdge, EdgeSum>, dirty: Iterable<ModelEdge>): View =>
-    ({ window, sums, answers: new Map(), dirty: new Set(dirty), list: undefined, index: undefined, active: undefined, activeNames: undefined });
+    ({ window, sums, answers: new Map(), dirty: new Set(dirty), list: undefined, listAt: undefined, index: undefined, active: undefined, activeNames: undefined });
 
   /** Summed from the buckets, every dependency. */
   function summed(window: ResolvedWindow): View {
@@ -110,17 +114,29 @@ export function createWindowViews(options: WindowViewsOptions) {
   function settle(v: View): void {
     if (v.dirty.size === 0) return;
     let joinedOrLeft = false;
+    const replaced: Array<[ModelEdge, WindowedEdge, WindowedEdge]> = [];
     for (const e of v.dirty) {
       const answer = options.answer(e, v.window, v.window.all ? undefined : v.sums.get(e));
-      const had = v.answers.has(e);
+      const before = v.answers.get(e);
       if (answer) v.answers.set(e, answer);
-      else if (had) v.answers.delete(e);
-      if (had !== (answer !== undefined)) joinedOrLeft = true;
+      else if (before) v.answers.delete(e);
+      if ((before === undefined) !== (answer === undefined)) joinedOrLeft = true;
+      else if (before && answer) replaced.push([e, before, answer]);
     }
     v.dirty.clear();
-    v.list = undefined;
-    v.index = undefined;
-    if (joinedOrLeft) v.active = v.activeNames = undefined;
+    if (joinedOrLeft) {
+      v.list = v.listAt = v.index = undefined;
+      v.active = v.activeNames = undefined;
+      return;
+    }
+    for (const [e, before, answer] of replaced) {
+      if (v.list) v.list[v.listAt!.get(e)!] = answer;
+      if (!v.index) continue;
+      const out = v.index.get(e.from)!.out;
+      out[out.indexOf(before)] = answer;
+      const into = v.index.get(e.to)!.in;
+      into[into.indexOf(before)] = answer;
+    }
   }
 
   function view(window: ResolvedWindow): View {
@@ -140,7 +156,15 @@ export function createWindowViews(options: WindowViewsOptions) {
   }
 
   function list(v: View): WindowedEdge[] {
-    return (v.list ??= [...v.answers.values()]);
+    if (v.list) return v.list;
+    const built: WindowedEdge[] = [];
+    const at = new Map<ModelEdge, number>();
+    for (const [e, answer] of v.answers) {
+      at.set(e, built.length);
+      built.push(answer);
+    }
+    v.listAt = at;
+    return (v.list = built);
   }
 
   function index(v: View): DependencyIndex {

@@ -14,34 +14,17 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Admin, Producer } from '@platformatic/kafka';
 import neo4jDriver from 'neo4j-driver';
-import { encodeProtobufTraces } from '../../../collector/src/testing/encode-protobuf.ts';
 import { generateHopTraffic } from '../../../collector/src/testing/hop-traffic.ts';
 import { startEmbeddedNeo4j } from '../../../neo4j-embedded/neo4j.ts';
 import { startProcess, type RunningProcess } from '../support/child-processes.ts';
 import { freePort } from '../support/free-port.ts';
-import { startKafka } from '../support/kafka.ts';
+import { kafkaMessages, startKafka } from '../support/kafka.ts';
 
 const { values } = parseArgs({ options: { spans: { type: 'string', default: '200000' }, collectors: { type: 'string', default: '1,2' }, partitions: { type: 'string', default: '4' }, neo4j: { type: 'string' } } });
 const repoRoot = join(import.meta.dirname, '..', '..', '..');
 const log = (line: string) => process.stderr.write(`[bench-kafka] ${line}\n`);
 const TOPIC = 'otlp_spans';
 const partitions = Number(values.partitions);
-
-type Json = Record<string, any>;
-function kafkaMessages(requests: Json[]): Array<{ key: Buffer; value: Buffer }> {
-  const byTrace = new Map<string, Map<Json, Json[]>>();
-  for (const request of requests) for (const rs of request.resourceSpans ?? []) for (const ss of rs.scopeSpans ?? []) for (const span of ss.spans ?? []) {
-    let resources = byTrace.get(span.traceId);
-    if (!resources) byTrace.set(span.traceId, (resources = new Map()));
-    let spans = resources.get(rs.resource);
-    if (!spans) resources.set(rs.resource, (spans = []));
-    spans.push(span);
-  }
-  return [...byTrace].map(([traceId, resources]) => ({
-    key: Buffer.from(traceId, 'hex'),
-    value: Buffer.from(encodeProtobufTraces({ resourceSpans: [...resources].map(([resource, spans]) => ({ resource, scopeSpans: [{ spans }] })) })),
-  }));
-}
 
 /** utime + stime of a process and its peak RSS, from /proc (Linux). */
 function usage(pid: number): { cpuS: number; peakMb: number } {

@@ -191,6 +191,16 @@ async function waitForPaint(page: Page, timeoutMs: number): Promise<number> {
   }
 }
 
+/** Where the time to first paint went: the page's marks, ms since navigation start. */
+const paintBreakdown = (page: Page) => page.evaluate(() =>
+  ['responseEnd', 'orrery:graph-fetched', 'orrery:graph-parsed', 'orrery:layout-first-frame', 'orrery:map-painted']
+    .map((name) => {
+      const at = name === 'responseEnd' ? (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined)?.responseEnd : performance.getEntriesByName(name)[0]?.startTime;
+      return at === undefined ? null : `${name.replace('orrery:', '')} ${Math.round(at)}`;
+    })
+    .filter(Boolean)
+    .join(', '));
+
 /** Until the layout has stopped moving (the map marks `orrery:layout-settled`), or the timeout. */
 async function waitForSettled(page: Page, timeoutMs: number): Promise<number | null> {
   const deadline = Date.now() + timeoutMs;
@@ -262,8 +272,9 @@ async function zoom(page: Page, seconds: number): Promise<void> {
 
 /** Click on the hub -> the first frame after the one that drew its emphasis, ms. */
 async function selectionFeedback(page: Page, name: string): Promise<number> {
-  const node = page.locator(`[data-testid="map"] [data-component="${name}"]`).first();
-  const box = await node.boundingBox();
+  // Where the map draws it (window.orreryMap, MapView's hook for tools); the SVG map had a node per component.
+  const at = await page.evaluate((wanted: string) => (window as unknown as { orreryMap?: { screenPositionOf(n: string): { x: number; y: number } | null } }).orreryMap?.screenPositionOf(wanted) ?? null, name);
+  const box = at ? { x: at.x - 1, y: at.y - 1, width: 2, height: 2 } : await page.locator(`[data-testid="map"] [data-component="${name}"]`).first().boundingBox();
   if (!box) throw new Error(`${name} is not on the map`);
   await page.evaluate((wanted: string) => {
     const w = window as unknown as { __selection: Promise<number> };
@@ -347,6 +358,7 @@ export async function benchmarkMap(options: MapBenchOptions): Promise<void> {
     const settled: Array<number | null> = [];
     const runs = options.quick ? 2 : 3;
     let page: Page | undefined;
+    let breakdown = '';
     for (let run = 0; run < runs; run++) {
       // Each run in a new context: an empty localStorage, nothing remembered.
       await page?.context().close();
@@ -358,6 +370,7 @@ export async function benchmarkMap(options: MapBenchOptions): Promise<void> {
       await page.waitForTimeout(1500);
       await page.reload();
       remembered.push(await waitForPaint(page, 120_000));
+      breakdown = await paintBreakdown(page);
     }
     if (!page) throw new Error('no run');
     const ms = (samples: number[]) => {
@@ -369,7 +382,7 @@ export async function benchmarkMap(options: MapBenchOptions): Promise<void> {
       return raw ? Object.keys((JSON.parse(raw) as { positions?: Record<string, unknown> }).positions ?? {}).length : 0;
     });
     line(`map: first paint, nothing remembered: ${ms(fresh)}; layout settled at ${settled.map((s) => (s === null ? 'not within the wait' : `${(s / 1000).toFixed(1)} s`)).join(', ')}`);
-    line(`map: first paint after a reload (${rememberedCount.toLocaleString('en')} positions remembered): ${ms(remembered)}`);
+    line(`map: first paint after a reload (${rememberedCount.toLocaleString('en')} positions remembered): ${ms(remembered)}; last reload: ${breakdown} ms (load average ${load()})`);
 
     await waitForSettled(page, 120_000);
     await page.waitForTimeout(1000);

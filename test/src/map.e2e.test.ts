@@ -48,8 +48,9 @@ describe('the map of the running demo estate', () => {
       for (const service of platform.demoServices) {
         await page.locator(`[data-testid="map"] [data-component="${service}"]`).waitFor({ state: 'visible', timeout: 60_000 });
       }
-      await expect.poll(async () => page.locator('[data-testid="map"] path.dependency').count(), { timeout: 30_000 }).toBeGreaterThanOrEqual(10);
-      const label = await page.locator('[data-component="checkout"] text').first().textContent();
+      // The map draws in WebGL; each dependency and component it draws has a DOM marker carrying what it shows.
+      await expect.poll(async () => page.locator('[data-testid="map"] .dependency').count(), { timeout: 30_000 }).toBeGreaterThanOrEqual(10);
+      const label = await page.locator('[data-component="checkout"] .label').first().textContent();
       expect(label).toBe('checkout');
       expect(await page.locator('[data-testid="counts"]').textContent()).toMatch(/\d+\s*components/);
       await page.waitForTimeout(3000); // let the layout settle for the screenshot

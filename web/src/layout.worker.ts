@@ -55,9 +55,8 @@ scope.addEventListener('message', (event: MessageEvent<LayoutRequest>) => {
   switch (request.type) {
     case 'graph': {
       version = request.version;
-      const first = engine.names().length === 0;
       const changed = engine.setGraph(request.nodes, request.links);
-      if (first && request.nodes.length > LARGE_GRAPH) warmUntil = performance.now() + WARM_UP_MS;
+      if (changed && engine.cold && request.nodes.length > LARGE_GRAPH) warmUntil = performance.now() + WARM_UP_MS;
       // Even an unchanged graph gets one frame, so the page learns the order of this version.
       if (changed) wake();
       else post(0);

@@ -132,20 +132,41 @@ export function concernedComponents(finding: Finding): Set<string> {
  */
 export function concernedEdges(finding: Finding, edges: readonly EdgeRef[]): Set<string> {
   const ids = new Set<string>();
+  const index = edgeIndex(edges);
   if (finding.path && finding.path.length > 1) {
-    const byPair = new Map<string, string>();
-    for (const e of edges) byPair.set(pairKey(e.from, e.to), e.id);
     for (let i = 1; i < finding.path.length; i++) {
       const a = finding.path[i - 1]!;
       const b = finding.path[i]!;
-      const id = byPair.get(pairKey(a, b)) ?? byPair.get(pairKey(b, a));
+      const id = index.byPair.get(pairKey(a, b)) ?? index.byPair.get(pairKey(b, a));
       if (id !== undefined) ids.add(id);
     }
     return ids;
   }
   const names = new Set(finding.components);
-  for (const e of edges) if (names.has(e.from) && names.has(e.to)) ids.add(e.id);
+  for (const name of names) for (const e of index.byNode.get(name) ?? []) if (names.has(e.from) && names.has(e.to)) ids.add(e.id);
   return ids;
+}
+
+/**
+ * The drawn edges by pair and by component, built once per list: the map asks for every finding's
+ * edges on every change, and at 20,000 edges a scan per finding took seconds.
+ */
+const edgeIndexes = new WeakMap<readonly EdgeRef[], { byPair: Map<string, string>; byNode: Map<string, EdgeRef[]> }>();
+function edgeIndex(edges: readonly EdgeRef[]) {
+  let index = edgeIndexes.get(edges);
+  if (!index) {
+    index = { byPair: new Map(), byNode: new Map() };
+    for (const e of edges) {
+      index.byPair.set(pairKey(e.from, e.to), e.id);
+      for (const name of e.from === e.to ? [e.from] : [e.from, e.to]) {
+        const list = index.byNode.get(name);
+        if (list) list.push(e);
+        else index.byNode.set(name, [e]);
+      }
+    }
+    edgeIndexes.set(edges, index);
+  }
+  return index;
 }
 
 function pairKey(from: string, to: string): string {

@@ -3,7 +3,7 @@
 import type { Shape } from './edge-geometry.ts';
 import type { ComponentKind } from './model.ts';
 
-export type Glyph = 'circle' | 'cylinder' | 'pill' | 'hexagon' | 'diamond' | 'person';
+export type Glyph = 'circle' | 'cylinder' | 'pill' | 'hexagon' | 'diamond' | 'person' | 'group';
 
 export interface KindStyle {
   kind: ComponentKind;
@@ -27,6 +27,12 @@ export const KIND_STYLES: Readonly<Record<ComponentKind, KindStyle>> = {
 
 export function kindStyle(kind: ComponentKind): KindStyle {
   return KIND_STYLES[kind];
+}
+
+/** A folded group (lib/fold.ts): a rounded square, larger the more it holds. */
+export function groupStyle(members: number): KindStyle {
+  const radius = Math.round(16 + 4 * Math.log2(Math.max(1, members)));
+  return { kind: 'SERVICE', label: 'Group', colour: '#b3bfd1', glyph: 'group', shape: { type: 'rect', hw: radius * 0.9, hh: radius * 0.9 }, radius };
 }
 
 const f = (n: number) => (Math.round(n * 100) / 100).toString();
@@ -67,6 +73,11 @@ export function glyphOutline(style: KindStyle, scale = 1): string {
       const hw = (s.type === 'diamond' ? s.hw : style.radius) * scale;
       const hh = (s.type === 'diamond' ? s.hh : style.radius) * scale;
       return `M0,${f(-hh)}L${f(hw)},0L0,${f(hh)}L${f(-hw)},0Z`;
+    }
+    case 'group': {
+      const h = (s.type === 'rect' ? s.hw : style.radius) * scale;
+      const c = h * 0.28;
+      return `M${f(-h + c)},${f(-h)}H${f(h - c)}Q${f(h)},${f(-h)} ${f(h)},${f(-h + c)}V${f(h - c)}Q${f(h)},${f(h)} ${f(h - c)},${f(h)}H${f(-h + c)}Q${f(-h)},${f(h)} ${f(-h)},${f(h - c)}V${f(-h + c)}Q${f(-h)},${f(-h)} ${f(-h + c)},${f(-h)}Z`;
     }
     case 'person': {
       const h = (s.type === 'rect' ? s.hw : style.radius) * scale;

@@ -84,3 +84,20 @@ describe('createLayoutEngine', () => {
     expect(positionsByName(engine).get('a')).toEqual({ x: 400, y: -250 });
   });
 });
+
+describe('a first graph whose positions were remembered', () => {
+  it('starts warm and keeps them, where an unplaced one is laid out from scratch', () => {
+    const placed = [{ name: 'a', radius: 13, x: 0, y: 0 }, { name: 'b', radius: 13, x: 120, y: 0 }, { name: 'c', radius: 13, x: 60, y: 100 }];
+    const warm = createLayoutEngine({ random: seeded() });
+    warm.setGraph(placed, [['a', 'b'], ['b', 'c']]);
+    expect(warm.cold).toBe(false);
+    expect(warm.alpha).toBeLessThan(0.5);
+    settle(warm);
+    const moved = Math.max(...placed.map((p) => Math.hypot(positionsByName(warm).get(p.name)!.x - p.x!, positionsByName(warm).get(p.name)!.y - p.y!)));
+    expect(moved).toBeLessThan(60);
+    const cold = createLayoutEngine({ random: seeded() });
+    cold.setGraph(nodes('a', 'b', 'c'), [['a', 'b'], ['b', 'c']]);
+    expect(cold.cold).toBe(true);
+    expect(cold.alpha).toBe(1);
+  });
+});

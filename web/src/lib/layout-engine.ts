@@ -48,6 +48,8 @@ export interface LayoutEngine {
   /** Whether another step would move anything. */
   readonly running: boolean;
   readonly alpha: number;
+  /** The last setGraph started a layout from scratch (nothing, or too little, was placed before). */
+  readonly cold: boolean;
   /** x, y per node, in the order of the last setGraph. */
   positions(): Float32Array;
   names(): readonly string[];
@@ -58,6 +60,7 @@ export function createLayoutEngine(options: LayoutEngineOptions = {}): LayoutEng
   const random = options.random ?? Math.random;
   let nodes: LayoutNode[] = [];
   let structure: GraphStructure = { nodes: [], links: [] };
+  let cold = false;
 
   const link = forceLink<LayoutNode, LayoutLink>([])
     .id((n) => n.name)
@@ -82,7 +85,11 @@ export function createLayoutEngine(options: LayoutEngineOptions = {}): LayoutEng
   return {
     setGraph(inputs, links) {
       const next: GraphStructure = { nodes: inputs.map((n) => n.name), links };
-      const first = nodes.length === 0;
+      // A first graph whose positions are nearly all known (remembered from a last visit) is not
+      // laid out again: it starts as warm as a changed graph does.
+      const nodesBefore = nodes.length;
+      const placed = inputs.filter((n) => n.x !== undefined && n.y !== undefined).length;
+      const first = nodes.length === 0 && placed < inputs.length * 0.9;
       const known = byName();
       const unchanged =
         !first &&
@@ -118,10 +125,12 @@ export function createLayoutEngine(options: LayoutEngineOptions = {}): LayoutEng
       charge.theta(nodes.length > LARGE_GRAPH ? 1.2 : 0.9);
       simulation.nodes(nodes);
       link.links(links.map(([source, target]) => ({ source, target })));
-      const added = inputs.filter((input) => !known.has(input.name)).length;
+      const added = inputs.filter((input) => !known.has(input.name) && (input.x === undefined || input.y === undefined)).length;
       // A first layout starts hot; later changes warm it only enough for the newcomers to settle.
       const target = first ? 1 : Math.min(0.3, reheatAlpha + added / Math.max(nodes.length, 1));
-      simulation.alpha(Math.max(simulation.alpha(), target));
+      // Before any graph the simulation's alpha (1) means nothing: a warm first start takes the target.
+      simulation.alpha(nodesBefore === 0 ? target : Math.max(simulation.alpha(), target));
+      cold = first;
       return true;
     },
     pin(name, x, y) {
@@ -157,6 +166,9 @@ export function createLayoutEngine(options: LayoutEngineOptions = {}): LayoutEng
     },
     get alpha() {
       return simulation.alpha();
+    },
+    get cold() {
+      return cold;
     },
     positions() {
       const xy = new Float32Array(nodes.length * 2);

@@ -25,6 +25,16 @@ export interface Component {
   virtual: boolean;
   firstSeen: string | null;
   lastSeen: string | null;
+  /** Set on a folded group drawn as one node (lib/fold.ts), never on what the API sends. */
+  group?: ComponentGroup;
+}
+
+/** A system, owner or namespace folded into one node. */
+export interface ComponentGroup {
+  by: 'system' | 'owner' | 'namespace';
+  /** The system, owner or namespace, or null for the components that have none. */
+  key: string | null;
+  members: string[];
 }
 
 export interface Dependency {

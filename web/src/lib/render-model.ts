@@ -2,7 +2,7 @@
 // frame. Renderer-neutral: the SVG renderer reads it today, a canvas renderer can read it later.
 import { createEdgeWidthScale, errorLevel, type ErrorLevel } from './edge-scale.ts';
 import type { Shape } from './edge-geometry.ts';
-import { kindStyle, type KindStyle } from './kind-style.ts';
+import { groupStyle, kindStyle, type KindStyle } from './kind-style.ts';
 import type { Component, ComponentKind, Dependency, GraphSnapshot } from './model.ts';
 
 export interface MapNode {
@@ -18,6 +18,8 @@ export interface MapNode {
   index: number;
   /** Number of distinct neighbours; hubs keep their labels longest when zooming out. */
   degree: number;
+  /** A folded group: how many components it holds; null for a component. */
+  group: number | null;
 }
 
 export interface MapEdge {
@@ -74,8 +76,8 @@ export function buildRenderModel(
     else grouped.set(id, [d]);
   }
 
-  const kinds = new Map(snapshot.components.map((c) => [c.name, c.kind]));
-  const shapeOf = (name: string) => kindStyle(kinds.get(name) ?? 'SERVICE').shape;
+  const styles = new Map(snapshot.components.map((c) => [c.name, c.group ? groupStyle(c.group.members.length) : kindStyle(c.kind)]));
+  const shapeOf = (name: string) => (styles.get(name) ?? kindStyle('SERVICE')).shape;
   let maxCalls = 0;
   const neighbours = new Map<string, Set<string>>();
   const touch = (a: string, b: string) => {
@@ -122,11 +124,12 @@ export function buildRenderModel(
       name: c.name,
       label: c.displayName,
       kind: c.kind,
-      style: kindStyle(c.kind),
+      style: styles.get(c.name)!,
       virtual: c.virtual,
       critical: c.tier !== null && c.tier <= 1,
       index: i,
       degree: neighbours.get(c.name)?.size ?? 0,
+      group: c.group ? c.group.members.length : null,
     };
     const before = previousNodes.get(c.name);
     nodes.push(before && sameNodeDrawing(before, next) ? before : next);
@@ -135,7 +138,7 @@ export function buildRenderModel(
 }
 
 function sameNodeDrawing(a: MapNode, b: MapNode): boolean {
-  return a.label === b.label && a.kind === b.kind && a.virtual === b.virtual && a.critical === b.critical && a.index === b.index && a.degree === b.degree;
+  return a.label === b.label && a.kind === b.kind && a.virtual === b.virtual && a.critical === b.critical && a.index === b.index && a.degree === b.degree && a.group === b.group;
 }
 
 function sameEdgeDrawing(a: MapEdge, b: MapEdge): boolean {

@@ -17,6 +17,7 @@ import { TimeWindowError, type ResolvedWindow, type TimeWindowInput } from '@orr
 import { createFindingReader, createGraphReader, dependencyRow, type ComponentRow, type DependencyRow, type FindingFilter, type FindingRow } from './graph/read-graph.ts';
 import { componentRow, graphDiffRow, resolvedWindowRow, stepOf, windowOf, type WindowedComponentRow, type WindowedDependencyRow } from './graph/windowed-graph.ts';
 import { resiliencePlanRows, whatIfRow } from './what-if.ts';
+import { graphChangesRow } from './graph/graph-changes.ts';
 import { createOnboardingDocs, type OnboardingDocArgs } from './onboarding-doc.ts';
 import { graphqlLimitPlugins, type LimitReason } from './graphql-limits.ts';
 
@@ -175,6 +176,14 @@ export function createOrreryYoga(options: OrreryYogaOptions) {
             .sort((a, b) => a.from.localeCompare(b.from) || a.to.localeCompare(b.to) || a.kind.localeCompare(b.kind));
         },
         window: async (_: unknown, args: WindowArgs, ctx: RequestContext) => resolvedWindowRow((await windowFor(ctx, args)).window, ctx.nowMs),
+        graphChanges: async (_: unknown, args: WindowArgs & { since: number }, ctx: RequestContext) => {
+          const { model, window } = await windowFor(ctx, args);
+          // The version is read before the answer: a publish in between is caught up next time.
+          const version = model.version();
+          const changes = graphChangesRow(model, window, args.since);
+          if (changes) return { ...changes, window: resolvedWindowRow(window, ctx.nowMs) };
+          return { version, full: true, window: resolvedWindowRow(window, ctx.nowMs), components: await componentsIn(ctx, args), removedComponents: [], dependencies: model.dependencies(window), removedDependencies: [] };
+        },
         graphDiff: async (_: unknown, args: { before: TimeWindowInput; after: TimeWindowInput }, ctx: RequestContext) => {
           const before = await windowFor(ctx, { window: args.before });
           const after = await windowFor(ctx, { window: args.after });

@@ -5,7 +5,7 @@ import TokenPrompt from './components/TokenPrompt.svelte';
 import { authorizedFetch, createTokenPrompter, sessionTokenStore } from './lib/api-token.ts';
 import { createDocsClient, readDocsLocation } from './lib/docs.ts';
 import { createFindingActions } from './lib/finding-actions.ts';
-import { createPollingGraphSource } from './lib/graph-source.ts';
+import { createLiveGraphSource } from './lib/graph-source.ts';
 import { createTimeQueries } from './lib/time-queries.ts';
 import { createWhatIfQueries } from './lib/what-if.ts';
 
@@ -17,7 +17,8 @@ const fetch = authorizedFetch({ store: sessionTokenStore(), prompter });
 const promptTarget = document.body.appendChild(document.createElement('div'));
 mount(TokenPrompt, { target: promptTarget, props: { prompter } });
 
-const source = createPollingGraphSource({ endpoint, intervalMs: 2000, fetch });
+// The map listens to graphUpdated and asks only for what changed (lib/graph-source.ts).
+const source = createLiveGraphSource({ endpoint, intervalMs: 2000, fetch });
 const actions = createFindingActions({ endpoint, fetch });
 const times = createTimeQueries({ endpoint, fetch });
 const whatIfs = createWhatIfQueries({ endpoint, fetch });

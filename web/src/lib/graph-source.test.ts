@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createPollingGraphSource, type GraphListener } from './graph-source.ts';
+import { createLiveGraphSource, createPollingGraphSource, type GraphListener } from './graph-source.ts';
 import { component, wireWindow } from './test-builders.ts';
 
 function harness(bodies: (string | Error)[]) {
@@ -83,5 +83,61 @@ describe('createPollingGraphSource', () => {
     await h.settle();
     expect(h.events).toEqual([]);
     expect(h.timers).toHaveLength(0);
+  });
+});
+
+describe('createLiveGraphSource', () => {
+  const answer = (since: number, version: number, names: string[], full = since === 0) =>
+    JSON.stringify({ data: { graphChanges: { version, full, window: wireWindow(), components: names.map((n) => component(n)), removedComponents: [], dependencies: [], removedDependencies: [] }, ...(full ? { findings: [] } : {}) } });
+
+  it('reads everything once, then after each graphUpdated only what changed since the version it holds', async () => {
+    const requests: Array<{ since: number; withFindings: boolean }> = [];
+    const bodies = [answer(0, 5, ['a', 'b']), answer(5, 6, ['c'])];
+    const events: string[] = [];
+    let publish: () => void = () => {};
+    const source = createLiveGraphSource({
+      minGapMs: 0,
+      fetch: (async (_url: string, init: RequestInit) => {
+        requests.push(JSON.parse(String(init.body)).variables);
+        return new Response(bodies.shift() ?? answer(6, 6, [], false), { status: 200 });
+      }) as typeof fetch,
+      subscribe: async (o) => {
+        o.onOpen?.();
+        if (o.query.includes('graphUpdated')) publish = () => o.onNext({ data: {} });
+        await new Promise(() => {});
+      },
+    });
+    const stop = source.start({ snapshot: (s) => events.push(s.components.map((c) => c.name).join()), unchanged: () => events.push('unchanged'), error: (e) => events.push(`error ${e.message}`) });
+    await new Promise((r) => setTimeout(r, 20));
+    publish();
+    await new Promise((r) => setTimeout(r, 20));
+    stop();
+    expect(requests.map((r) => r.since)).toEqual([0, 5]);
+    expect(requests[0]!.withFindings).toBe(true);
+    expect(requests[1]!.withFindings).toBe(false);
+    expect(events).toEqual(['a,b', 'a,b,c']);
+  });
+
+  it('asks for changes every interval while it cannot hold the subscription', async () => {
+    const sinces: number[] = [];
+    const timers: Array<[() => void, number]> = [];
+    const source = createLiveGraphSource({
+      minGapMs: 0,
+      setTimer: (run, ms) => timers.push([run, ms]),
+      clearTimer: () => {},
+      fetch: (async (_url: string, init: RequestInit) => {
+        sinces.push(JSON.parse(String(init.body)).variables.since);
+        return new Response(answer(sinces.length === 1 ? 0 : 3, 3, ['a'], sinces.length === 1), { status: 200 });
+      }) as typeof fetch,
+      subscribe: async () => {
+        throw new Error('no SSE here');
+      },
+    });
+    source.start({ snapshot: () => {}, unchanged: () => {}, error: () => {} }, { intervalMs: 2000 });
+    await new Promise((r) => setTimeout(r, 20));
+    const poll = timers.find(([, ms]) => ms === 2000)!;
+    poll[0]();
+    await new Promise((r) => setTimeout(r, 20));
+    expect(sinces).toEqual([0, 3]);
   });
 });

@@ -1,7 +1,10 @@
-// Where snapshots of the graph come from. Today: polling `POST /graphql`. The map only sees the
-// `GraphSource` interface, so a source built on GraphQL subscriptions over SSE can replace this
-// one without touching anything else.
-import { GRAPH_QUERY, parseGraphResponse } from './graph-wire.ts';
+// Where snapshots of the graph come from. The map only sees the `GraphSource` interface:
+// `createLiveGraphSource` listens to GraphQL subscriptions over SSE (`graphUpdated`,
+// `findingsChanged`) and asks only for what changed (`graphChanges`); `createPollingGraphSource`
+// reads the whole graph every few seconds, as the map did before (kept for tools and tests).
+import { applyChanges, emptyGraph, snapshotOf, type HeldGraph } from './graph-changes.ts';
+import { FINDINGS_CHANGED_SUBSCRIPTION, GRAPH_CHANGES_QUERY, GRAPH_QUERY, GRAPH_UPDATED_SUBSCRIPTION, parseGraphChanges, parseGraphResponse } from './graph-wire.ts';
+import { subscribe as sseSubscribe, type SubscriptionOptions } from './sse.ts';
 import type { GraphSnapshot } from './model.ts';
 import type { TimeWindowInput } from './time-range.ts';
 
@@ -39,6 +42,11 @@ export interface PollingOptions {
   clearTimer?: (handle: unknown) => void;
 }
 
+/** Marks the first answer's arrival and parsing, for `npm run bench -- --map`'s breakdown of first paint. */
+function mark(name: string, detail: number): void {
+  if (typeof performance !== 'undefined' && performance.getEntriesByName(name).length === 0) performance.mark(name, { detail });
+}
+
 export function createPollingGraphSource(options: PollingOptions = {}): GraphSource {
   const endpoint = options.endpoint ?? '/graphql';
   const intervalMs = options.intervalMs ?? 2000;
@@ -68,6 +76,7 @@ export function createPollingGraphSource(options: PollingOptions = {}): GraphSou
             signal: abort.signal,
           });
           const text = await response.text();
+          mark('orrery:graph-fetched', text.length);
           if (stopped) return;
           if (!response.ok && !text.startsWith('{')) {
             throw new Error(`${endpoint} answered HTTP ${response.status}`);
@@ -77,6 +86,7 @@ export function createPollingGraphSource(options: PollingOptions = {}): GraphSou
             listener.unchanged(at);
           } else {
             const snapshot = parseGraphResponse(JSON.parse(text) as unknown, at);
+            mark('orrery:graph-parsed', snapshot.components.length);
             lastBody = text;
             listener.snapshot(snapshot);
           }
@@ -94,6 +104,163 @@ export function createPollingGraphSource(options: PollingOptions = {}): GraphSou
         stopped = true;
         abort.abort();
         if (timer !== null) clearTimer(timer);
+      };
+    },
+  };
+}
+
+export interface LiveOptions extends PollingOptions {
+  /** Changes are asked for at most this often, however often the graph is published. */
+  minGapMs?: number;
+  /**
+   * Everything is read again at least this often: a sliding window's numbers move with time alone,
+   * and no publish says so for a dependency that went quiet.
+   */
+  fullEveryMs?: number;
+  /** How a subscription is held open (SSE over fetch); injected by tests. */
+  subscribe?: (options: SubscriptionOptions) => Promise<void>;
+}
+
+/**
+ * The map's graph by subscription: one full read, then after each `graphUpdated` only what changed
+ * since the version held (`graphChanges(since)`), findings again after `findingsChanged`. When the
+ * subscription cannot be held (a proxy that buffers SSE), it asks for changes every interval
+ * instead, which costs a small answer when nothing changed. A range wholly in the past is read once.
+ */
+export function createLiveGraphSource(options: LiveOptions = {}): GraphSource {
+  const endpoint = options.endpoint ?? '/graphql';
+  const intervalMs = options.intervalMs ?? 2000;
+  const minGapMs = options.minGapMs ?? 1000;
+  const fullEveryMs = options.fullEveryMs ?? 60_000;
+  const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
+  const clock = options.clock ?? (() => new Date());
+  const setTimer = options.setTimer ?? ((run, ms) => setTimeout(run, ms));
+  const clearTimer = options.clearTimer ?? ((handle) => clearTimeout(handle as ReturnType<typeof setTimeout>));
+  const hold = options.subscribe ?? sseSubscribe;
+
+  return {
+    start(listener, request = {}) {
+      const every = request.intervalMs === undefined ? intervalMs : request.intervalMs;
+      const abort = new AbortController();
+      let stopped = false;
+      let held: HeldGraph = emptyGraph();
+      let wantFull = true;
+      let wantFindings = true;
+      let inFlight = false;
+      let again = false;
+      let lastAskAt = -Infinity;
+      let lastFullAt = -Infinity;
+      let subscribed = false;
+      const timers = new Set<unknown>();
+      const later = (run: () => void, ms: number) => {
+        const handle = setTimer(() => {
+          timers.delete(handle);
+          run();
+        }, ms);
+        timers.add(handle);
+      };
+      let askScheduled = false;
+
+      const ask = async () => {
+        askScheduled = false;
+        if (stopped) return;
+        if (inFlight) {
+          again = true;
+          return;
+        }
+        inFlight = true;
+        lastAskAt = clock().getTime();
+        if (lastAskAt - lastFullAt >= fullEveryMs) wantFull = true;
+        const since = wantFull ? 0 : held.version;
+        const withFindings = wantFindings || since === 0;
+        wantFull = false;
+        wantFindings = false;
+        let answered = false;
+        try {
+          const response = await doFetch(endpoint, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', accept: 'application/json' },
+            body: JSON.stringify({ query: GRAPH_CHANGES_QUERY, variables: { since, withFindings, ...(request.window ? { window: request.window } : {}) } }),
+            signal: abort.signal,
+          });
+          const text = await response.text();
+          if (stopped) return;
+          if (!response.ok && !text.startsWith('{')) throw new Error(`${endpoint} answered HTTP ${response.status}`);
+          const changes = parseGraphChanges(JSON.parse(text) as unknown);
+          const at = clock();
+          const changed = changes.full || changes.findings !== null || changes.components.length + changes.removedComponents.length + changes.dependencies.length + changes.removedDependencies.length > 0;
+          held = applyChanges(held, changes);
+          if (changes.full) lastFullAt = at.getTime();
+          if (changed) listener.snapshot(snapshotOf(held, at));
+          else listener.unchanged(at);
+          answered = true;
+        } catch (error) {
+          if (stopped) return;
+          if (since === 0) wantFull = true;
+          if (withFindings) wantFindings = true;
+          listener.error(error instanceof Error ? error : new Error(String(error)), clock());
+        } finally {
+          inFlight = false;
+        }
+        if (stopped) return;
+        if (every === null) {
+          // A past range: asked until it has been answered once.
+          if (!answered) later(() => void ask(), intervalMs);
+          return;
+        }
+        if (again || !answered) {
+          again = false;
+          request_(answered ? 0 : intervalMs);
+        } else if (!subscribed) {
+          later(() => void ask(), every);
+        }
+      };
+
+      /** Asks soon, no sooner than `minGapMs` after the last question. */
+      const request_ = (delayMs = 0) => {
+        if (askScheduled || stopped) return;
+        askScheduled = true;
+        const wait = Math.max(delayMs, lastAskAt + minGapMs - clock().getTime(), 0);
+        later(() => void ask(), wait);
+      };
+
+      const listen = (query: string, onEvent: () => void) => {
+        const open = () => {
+          if (stopped) return;
+          hold({ endpoint, query, fetch: doFetch, signal: abort.signal, onOpen: () => (subscribed = true), onNext: onEvent })
+            .catch(() => {})
+            .finally(() => {
+              if (stopped) return;
+              // Until it is open again, changes are asked for every interval.
+              subscribed = false;
+              request_(every ?? intervalMs);
+              later(open, 10_000);
+            });
+        };
+        open();
+      };
+
+      void ask();
+      if (every !== null) {
+        listen(GRAPH_UPDATED_SUBSCRIPTION, () => request_());
+        listen(FINDINGS_CHANGED_SUBSCRIPTION, () => {
+          wantFindings = true;
+          request_();
+        });
+        // A sliding window moves with time alone: everything is read again now and then.
+        const refresh = () => {
+          if (stopped) return;
+          wantFull = true;
+          request_();
+          later(refresh, fullEveryMs);
+        };
+        later(refresh, fullEveryMs);
+      }
+      return () => {
+        stopped = true;
+        abort.abort();
+        for (const handle of timers) clearTimer(handle);
+        timers.clear();
       };
     },
   };

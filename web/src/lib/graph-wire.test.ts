@@ -79,10 +79,10 @@ describe('parseSeriesResponse', () => {
     const body = {
       data: {
         service: {
-          name: 'checkout',
+          ...component('checkout', { tier: 0 }),
           series: [{ at: '2025-01-01T00:00:00Z', callsIn: 3, callsOut: 5, errors: 1 }],
-          dependsOn: [{ from: 'checkout', to: 'pricing', kind: 'SYNC', protocol: 'http', operation: 'GET /price', series: series([4, 0]) }],
-          dependents: [{ from: 'storefront', to: 'checkout', kind: 'SYNC', protocol: 'http', operation: null, series: series([3]) }],
+          dependsOn: [{ ...dependency('checkout', 'pricing', { operation: 'GET /price', calls: 4, p50Ms: 3 }), series: series([4, 0]) }],
+          dependents: [{ ...dependency('storefront', 'checkout'), series: series([3]) }],
         },
       },
     };
@@ -94,6 +94,10 @@ describe('parseSeriesResponse', () => {
       [0, null],
     ]);
     expect(parsed.dependencies.get(dependencyKey(dependency('storefront', 'checkout')))).toHaveLength(1);
+    // Every field for the side panel, which the map's own query leaves out.
+    expect(parsed.details!.component.tier).toBe(0);
+    expect(parsed.details!.dependsOn[0]).toMatchObject({ to: 'pricing', p50Ms: 3 });
+    expect(parsed.details!.dependents.map((d) => d.from)).toEqual(['storefront']);
   });
 
   it('is null for a component the window does not know', () => {

@@ -1,3 +1,4 @@
+import { component } from './test-builders.ts';
 import { describe, expect, it } from 'vitest';
 import { createTimeQueries } from './time-queries.ts';
 import { WINDOW, wireWindow } from './test-builders.ts';
@@ -24,7 +25,7 @@ const emptyDiff = {
 
 describe('createTimeQueries', () => {
   it('asks for one component history in the window', async () => {
-    const h = api([{ data: { service: { name: 'checkout', series: [], dependsOn: [], dependents: [] } } }]);
+    const h = api([{ data: { service: { ...component('checkout'), series: [], dependsOn: [], dependents: [] } } }]);
     const series = await h.queries.componentSeries('checkout', { last: '1h' }, '1m');
     expect(series?.name).toBe('checkout');
     expect(h.requests[0]?.variables).toEqual({ name: 'checkout', window: { last: '1h' }, step: '1m' });

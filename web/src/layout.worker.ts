@@ -1,4 +1,5 @@
 // Runs the force layout off the main thread and posts positions back; the page only renders.
+import { layeredPositions } from './lib/layered-layout.ts';
 import { LARGE_GRAPH, createLayoutEngine } from './lib/layout-engine.ts';
 import type { LayoutFrameMessage, LayoutRequest } from './lib/layout-protocol.ts';
 
@@ -19,6 +20,7 @@ let version = 0;
 let scheduled = false;
 let warmUntil = 0;
 let lastPostAt = 0;
+let layout: 'force' | 'layered' = 'force';
 
 function post(tickMs: number): void {
   const xy = engine.positions();
@@ -55,22 +57,36 @@ scope.addEventListener('message', (event: MessageEvent<LayoutRequest>) => {
   switch (request.type) {
     case 'graph': {
       version = request.version;
+      const switched = request.layout !== layout;
+      layout = request.layout;
       const changed = engine.setGraph(request.nodes, request.links);
+      if (layout === 'layered') {
+        // Placed at once and held: a layered drawing does not drift.
+        if (changed || switched) engine.place(layeredPositions(request.nodes, request.links));
+        post(0);
+        break;
+      }
+      if (switched) engine.reheat(0.3);
       if (changed && engine.cold && request.nodes.length > LARGE_GRAPH) warmUntil = performance.now() + WARM_UP_MS;
       // Even an unchanged graph gets one frame, so the page learns the order of this version.
-      if (changed) wake();
+      if (changed || switched) wake();
       else post(0);
       break;
     }
     case 'pin':
       engine.pin(request.name, request.x, request.y);
-      wake();
+      // A layered drawing moves only the component held; the force layout's neighbours follow it.
+      if (layout === 'layered') {
+        engine.place(new Map());
+        post(0);
+      } else wake();
       break;
     case 'unpin':
       engine.unpin(request.name);
       wake();
       break;
     case 'drag':
+      if (layout === 'layered') break;
       engine.setDragging(request.active);
       wake();
       break;

@@ -39,7 +39,7 @@ describe('createLayoutClient', () => {
     client.setGraph([{ name: 'a', radius: 10 }], []);
     client.pin('a', 5, 6);
     expect(w.sent).toEqual([
-      { type: 'graph', version: 1, nodes: [{ name: 'a', radius: 10 }], links: [] },
+      { type: 'graph', version: 1, nodes: [{ name: 'a', radius: 10 }], links: [], layout: 'force' },
       { type: 'pin', name: 'a', x: 5, y: 6 },
     ]);
   });

@@ -27,7 +27,8 @@ export interface LayoutFrame {
 }
 
 export interface LayoutClient {
-  setGraph(nodes: LayoutNodeInput[], links: [string, string][]): void;
+  /** `layout`: the force layout (settles over frames) or the layered one (placed at once). */
+  setGraph(nodes: LayoutNodeInput[], links: [string, string][], layout?: 'force' | 'layered'): void;
   pin(name: string, x: number, y: number): void;
   unpin(name: string): void;
   setDragging(active: boolean): void;
@@ -88,11 +89,11 @@ export function createLayoutClient(
   });
 
   return {
-    setGraph(nodes, links) {
+    setGraph(nodes, links, layout = 'force') {
       version++;
       const names = nodes.map((n) => n.name);
       pending.set(version, { version, names, index: new Map(names.map((n, i) => [n, i])) });
-      port.postMessage({ type: 'graph', version, nodes, links });
+      port.postMessage({ type: 'graph', version, nodes, links, layout });
     },
     pin(name, x, y) {
       port.postMessage({ type: 'pin', name, x, y });

@@ -38,6 +38,13 @@ export interface LayoutEngine {
    * neighbour. Returns whether the simulation was woken: never when nothing changed.
    */
   setGraph(nodes: readonly LayoutNodeInput[], links: readonly (readonly [string, string])[]): boolean;
+  /**
+   * Puts nodes where another layout (the layered one) placed them and stops; the force layout
+   * starts from there when woken again.
+   */
+  place(positions: ReadonlyMap<string, { x: number; y: number }>): void;
+  /** Wakes the simulation to at least this alpha (switching back to the force layout). */
+  reheat(alpha: number): void;
   /** Holds a node where the user puts it. */
   pin(name: string, x: number, y: number): void;
   unpin(name: string): void;
@@ -133,11 +140,27 @@ export function createLayoutEngine(options: LayoutEngineOptions = {}): LayoutEng
       cold = first;
       return true;
     },
+    place(positions) {
+      for (const n of nodes) {
+        const p = positions.get(n.name);
+        if (!p) continue;
+        n.x = p.x;
+        n.y = p.y;
+        n.vx = 0;
+        n.vy = 0;
+      }
+      simulation.alpha(0);
+    },
+    reheat(alpha) {
+      simulation.alpha(Math.max(simulation.alpha(), alpha));
+    },
     pin(name, x, y) {
       const n = byName().get(name);
       if (!n) return;
       n.fx = x;
       n.fy = y;
+      n.x = x;
+      n.y = y;
       if (simulation.alpha() < 0.05) simulation.alpha(0.05);
     },
     unpin(name) {

@@ -3,7 +3,7 @@
 import type { LayoutNodeInput } from './layout-engine.ts';
 
 export type LayoutRequest =
-  | { type: 'graph'; version: number; nodes: LayoutNodeInput[]; links: [string, string][] }
+  | { type: 'graph'; version: number; nodes: LayoutNodeInput[]; links: [string, string][]; layout: 'force' | 'layered' }
   | { type: 'pin'; name: string; x: number; y: number }
   | { type: 'unpin'; name: string }
   | { type: 'drag'; active: boolean };

@@ -93,6 +93,8 @@ export interface SceneInput {
   diffMarks: DiffMarks | null;
   verdicts: ReadonlyMap<string, Verdict> | null;
   pinned: ReadonlySet<string>;
+  /** Blast-radius mode: the colour of each component the failure reaches (lib/blast-radius.ts). */
+  heat?: ReadonlyMap<string, Rgba> | null;
 }
 
 const VERDICT_RINGS: Readonly<Record<Exclude<Verdict, 'unaffected'>, { stroke: Rgba; fill: Rgba; dashed: boolean }>> = {
@@ -138,7 +140,12 @@ function sceneNode(node: MapNode, input: SceneInput, dimmed: boolean): SceneNode
   let outer = TRANSPARENT;
   let outerFill = TRANSPARENT;
   let outerWidth = 0.17;
-  if (verdict && verdict !== 'unaffected') {
+  const heat = input.heat?.get(node.name);
+  if (heat) {
+    outer = heat;
+    outerFill = [heat[0], heat[1], heat[2], 0.3];
+    outerWidth = 0.26;
+  } else if (verdict && verdict !== 'unaffected') {
     const ring = VERDICT_RINGS[verdict];
     outer = ring.stroke;
     outerFill = ring.fill;

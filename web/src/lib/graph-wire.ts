@@ -237,29 +237,8 @@ function parseComponent(value: unknown, at: string): Component {
 /** A dependency; what the map's own fields leave out (DEPENDENCY_MAP_FIELDS) is derived or null. */
 function parseDependency(value: unknown, at: string, windowMinutes = 60): Dependency {
   if (!isObject(value)) throw new GraphWireError(`${at} must be an object`);
-  if (value['callsPerMinute'] === undefined && value['firstSeen'] === undefined) {
-    const calls = num(value, 'calls', at);
-    return {
-      from: str(value, 'from', at),
-      to: str(value, 'to', at),
-      kind: oneOf<DependencyKind>(value, 'kind', at, DEPENDENCY_KINDS),
-      protocol: str(value, 'protocol', at),
-      operation: optStr(value, 'operation', at),
-      calls,
-      errors: num(value, 'errors', at),
-      callsPerMinute: calls / Math.max(windowMinutes, 1),
-      errorRate: num(value, 'errorRate', at),
-      p50Ms: null,
-      p95Ms: optNum(value, 'p95Ms', at),
-      p99Ms: null,
-      errorPropagation: null,
-      callsPerTrace: null,
-      documented: bool(value, 'documented', at),
-      firstSeen: '',
-      lastSeen: '',
-    };
-  }
-  return {
+  // What both the map's lean fields and the full record carry.
+  const shared = {
     from: str(value, 'from', at),
     to: str(value, 'to', at),
     kind: oneOf<DependencyKind>(value, 'kind', at, DEPENDENCY_KINDS),
@@ -267,14 +246,24 @@ function parseDependency(value: unknown, at: string, windowMinutes = 60): Depend
     operation: optStr(value, 'operation', at),
     calls: num(value, 'calls', at),
     errors: num(value, 'errors', at),
-    callsPerMinute: num(value, 'callsPerMinute', at),
     errorRate: num(value, 'errorRate', at),
-    p50Ms: optNum(value, 'p50Ms', at),
     p95Ms: optNum(value, 'p95Ms', at),
+    documented: bool(value, 'documented', at),
+  };
+  if (value['callsPerMinute'] === undefined && value['firstSeen'] === undefined) {
+    return {
+      ...shared,
+      callsPerMinute: shared.calls / Math.max(windowMinutes, 1),
+      p50Ms: null, p99Ms: null, errorPropagation: null, callsPerTrace: null, firstSeen: '', lastSeen: '',
+    };
+  }
+  return {
+    ...shared,
+    callsPerMinute: num(value, 'callsPerMinute', at),
+    p50Ms: optNum(value, 'p50Ms', at),
     p99Ms: optNum(value, 'p99Ms', at),
     errorPropagation: optNum(value, 'errorPropagation', at),
     callsPerTrace: optNum(value, 'callsPerTrace', at),
-    documented: bool(value, 'documented', at),
     firstSeen: str(value, 'firstSeen', at),
     lastSeen: str(value, 'lastSeen', at),
   };

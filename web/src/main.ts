@@ -1,31 +1,13 @@
-import { mount } from 'svelte';
-import App from './App.svelte';
-import DocsView from './components/DocsView.svelte';
-import TokenPrompt from './components/TokenPrompt.svelte';
-import { authorizedFetch, createTokenPrompter, sessionTokenStore } from './lib/api-token.ts';
-import { createDocsClient, readDocsLocation } from './lib/docs.ts';
-import { createFindingActions } from './lib/finding-actions.ts';
-import { createLiveGraphSource } from './lib/graph-source.ts';
-import { createTimeQueries } from './lib/time-queries.ts';
-import { createWhatIfQueries } from './lib/what-if.ts';
+// The entry (index.html loads it). It is kept small on purpose: it sends the map's first read at
+// once (the whole graph of the range in the address: at 5,000 components the API takes a while to
+// answer it), and only then fetches the page's code (page.ts, Svelte, WebGL), which parses while
+// the API answers. The live source takes the answer when its first question is the same one.
+import { sessionTokenStore } from './lib/api-token.ts';
+import { startEarlyRead } from './lib/graph-source.ts';
+import { readViewState, windowOf } from './lib/time-range.ts';
 
-// Same origin as the API that serves this page (DESIGN.md section 6). Every GraphQL request
-// carries the API token once the API has asked for one (ORRERY_API_TOKEN; lib/api-token.ts).
 const endpoint = '/graphql';
-const prompter = createTokenPrompter();
-const fetch = authorizedFetch({ store: sessionTokenStore(), prompter });
-const promptTarget = document.body.appendChild(document.createElement('div'));
-mount(TokenPrompt, { target: promptTarget, props: { prompter } });
+const opensOnMap = new URLSearchParams(location.search).get('view') !== 'docs';
+const early = opensOnMap ? startEarlyRead(endpoint, windowOf(readViewState(location.search).range), globalThis.fetch.bind(globalThis), sessionTokenStore().get()) : null;
 
-// The map listens to graphUpdated and asks only for what changed (lib/graph-source.ts).
-const source = createLiveGraphSource({ endpoint, intervalMs: 2000, fetch });
-const actions = createFindingActions({ endpoint, fetch });
-const times = createTimeQueries({ endpoint, fetch });
-const whatIfs = createWhatIfQueries({ endpoint, fetch });
-const target = document.getElementById('app');
-if (!target) throw new Error('index.html has no #app element');
-
-// `?view=docs` is the Docs view (the onboarding docs); anything else the map.
-export default readDocsLocation(location.search)
-  ? mount(DocsView, { target, props: { client: createDocsClient({ endpoint, fetch }) } })
-  : mount(App, { target, props: { source, actions, times, whatIfs } });
+void import('./page.ts').then((page) => page.start(endpoint, early));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createLiveGraphSource, createPollingGraphSource, type GraphListener } from './graph-source.ts';
+import { createLiveGraphSource, createPollingGraphSource, startEarlyRead, type GraphListener } from './graph-source.ts';
 import { component, wireWindow } from './test-builders.ts';
 
 function harness(bodies: (string | Error)[]) {
@@ -116,6 +116,34 @@ describe('createLiveGraphSource', () => {
     expect(requests[0]!.withFindings).toBe(true);
     expect(requests[1]!.withFindings).toBe(false);
     expect(events).toEqual(['a,b', 'a,b,c']);
+  });
+
+  it('takes an early read sent before the page loaded when its first question is the same one, and only then', async () => {
+    const never: Parameters<typeof createLiveGraphSource>[0] = { subscribe: async () => new Promise(() => {}) };
+    const earlyBodies: string[] = [];
+    const earlyFetch = (async (_url: string, init: RequestInit) => {
+      earlyBodies.push(String(init.body));
+      return new Response(answer(0, 5, ['early']), { status: 200 });
+    }) as typeof fetch;
+    const pageFetches: string[] = [];
+    const pageFetch = (async (_url: string, init: RequestInit) => {
+      pageFetches.push(JSON.parse(String(init.body)).variables.since);
+      return new Response(answer(0, 7, ['asked']), { status: 200 });
+    }) as typeof fetch;
+    const run = async (window: { last: string }) => {
+      const seen: string[] = [];
+      const source = createLiveGraphSource({ ...never, minGapMs: 0, fetch: pageFetch, early: startEarlyRead('/graphql', { last: '1h' }, earlyFetch, 'secret') });
+      const stop = source.start({ snapshot: (s) => seen.push(s.components.map((c) => c.name).join()), unchanged: () => {}, error: () => {} }, { window });
+      await new Promise((r) => setTimeout(r, 20));
+      stop();
+      return seen;
+    };
+    expect(await run({ last: '1h' })).toEqual(['early']);
+    expect(pageFetches).toEqual([]);
+    // Another window than the early read's: asked for again, the early answer left unused.
+    expect(await run({ last: '24h' })).toEqual(['asked']);
+    expect(pageFetches).toEqual([0]);
+    expect(JSON.parse(earlyBodies[0]!).variables).toEqual({ since: 0, withFindings: true, window: { last: '1h' } });
   });
 
   it('asks for changes every interval while it cannot hold the subscription', async () => {

@@ -119,6 +119,46 @@ export interface LiveOptions extends PollingOptions {
   fullEveryMs?: number;
   /** How a subscription is held open (SSE over fetch); injected by tests. */
   subscribe?: (options: SubscriptionOptions) => Promise<void>;
+  /**
+   * The first full read, already under way (`startEarlyRead`, asked before the page's code had
+   * loaded): the first start whose first question is exactly this one takes its answer instead of
+   * asking again. Matched on the request body, so a read for another window is never mistaken for it.
+   */
+  early?: EarlyRead | null;
+}
+
+/** A GraphQL answer read to its end. */
+export interface ReadAnswer {
+  ok: boolean;
+  status: number;
+  text: string;
+}
+
+export interface EarlyRead {
+  /** The request body it sent. */
+  body: string;
+  answer: Promise<ReadAnswer>;
+}
+
+/** The body of a `graphChanges` question, as the live source sends it (and an early read must, to be used). */
+export function graphChangesBody(since: number, withFindings: boolean, window: TimeWindowInput | undefined): string {
+  return JSON.stringify({ query: GRAPH_CHANGES_QUERY, variables: { since, withFindings, ...(window ? { window } : {}) } });
+}
+
+/**
+ * The map's first full read for a window, sent now: main.ts calls it before the app's code has
+ * been fetched and parsed (a few hundred ms at 5,000 components), and hands it to the live source.
+ */
+export function startEarlyRead(endpoint: string, window: TimeWindowInput | undefined, doFetch: typeof globalThis.fetch, token: string | null = null): EarlyRead {
+  const body = graphChangesBody(0, true, window);
+  const answer = doFetch(endpoint, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body,
+  }).then(async (response) => ({ ok: response.ok, status: response.status, text: await response.text() }));
+  // An early read nobody used, or that failed, is nobody's error: the source asks again.
+  answer.catch(() => {});
+  return { body, answer };
 }
 
 /**
@@ -137,6 +177,7 @@ export function createLiveGraphSource(options: LiveOptions = {}): GraphSource {
   const setTimer = options.setTimer ?? ((run, ms) => setTimeout(run, ms));
   const clearTimer = options.clearTimer ?? ((handle) => clearTimeout(handle as ReturnType<typeof setTimeout>));
   const hold = options.subscribe ?? sseSubscribe;
+  let early = options.early ?? null;
 
   return {
     start(listener, request = {}) {
@@ -177,16 +218,22 @@ export function createLiveGraphSource(options: LiveOptions = {}): GraphSource {
         wantFindings = false;
         let answered = false;
         try {
-          const response = await doFetch(endpoint, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json', accept: 'application/json' },
-            body: JSON.stringify({ query: GRAPH_CHANGES_QUERY, variables: { since, withFindings, ...(request.window ? { window: request.window } : {}) } }),
-            signal: abort.signal,
-          });
-          const text = await response.text();
+          const body = graphChangesBody(since, withFindings, request.window);
+          const taken = early !== null && early.body === body ? early.answer : null;
+          early = null;
+          // An early answer the API refused (a token wanted) is asked again through the page's fetch.
+          const earlyAnswer = taken ? await taken.catch(() => null) : null;
+          const response: ReadAnswer =
+            earlyAnswer && earlyAnswer.status !== 401
+              ? earlyAnswer
+              : await doFetch(endpoint, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body, signal: abort.signal })
+                  .then(async (r) => ({ ok: r.ok, status: r.status, text: await r.text() }));
+          const text = response.text;
+          mark('orrery:graph-fetched', text.length);
           if (stopped) return;
           if (!response.ok && !text.startsWith('{')) throw new Error(`${endpoint} answered HTTP ${response.status}`);
           const changes = parseGraphChanges(JSON.parse(text) as unknown);
+          mark('orrery:graph-parsed', changes.components.length);
           const at = clock();
           const changed = changes.full || changes.findings !== null || changes.components.length + changes.removedComponents.length + changes.dependencies.length + changes.removedDependencies.length > 0;
           held = applyChanges(held, changes);

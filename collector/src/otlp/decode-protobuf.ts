@@ -3,11 +3,16 @@
 // It reads straight into the collector's Span with protobufjs's low-level Reader: no generated
 // message objects, events skipped unread, ids turned into hex without intermediate buffers.
 // Unknown fields are skipped, as protobuf requires, so newer exporters still decode.
+//
+// Per span it allocates only what the Span keeps (the Span, its attributes, links when there are
+// any): the fields are read into one scratch RawSpan reused from span to span, ids are hex from
+// Buffer's native encoder (flat strings, no 16-piece ropes for the pairing hash to flatten),
+// int64 values are read as numbers without protobufjs's Long, and a resource whose bytes were
+// seen before (every request of a service repeats them) is the same ServiceResource, undecoded.
 import protobuf from 'protobufjs/minimal.js';
-import type { AttributeValue, Attributes, DecodedTraces, RejectedSpan, Span, SpanLink, StatusCode } from '../model/span.ts';
+import type { AttributeValue, Attributes, DecodedTraces, RejectedSpan, ServiceResource, Span, SpanLink, StatusCode } from '../model/span.ts';
 import { OtlpDecodeError } from './decode-error.ts';
 import { INFERENCE_ATTRIBUTES, PRESENCE_ATTRIBUTES } from '../inference/semconv.ts';
-import { bytesToHex } from './ids.ts';
 import { normaliseSpan, serviceResourceFrom, statusFromWire, type RawSpan } from './normalise.ts';
 
 type Reader = protobuf.Reader;
@@ -31,30 +36,68 @@ export function decodeProtobufTraces(body: Uint8Array): DecodedTraces {
 }
 
 function readResourceSpans(reader: Reader, end: number, out: DecodedTraces): void {
-  let resourceAttributes: Attributes = {};
+  let resource: ServiceResource | undefined;
   const scopeBlocks: Array<[number, number]> = [];
   // The resource may come after its scope spans on the wire, so spans are read once it is known.
   while (reader.pos < end) {
     const tag = reader.uint32();
     const field = tag >>> 3;
-    if (field === 1 && (tag & 7) === WIRE_LEN) resourceAttributes = readResource(reader, reader.uint32() + reader.pos);
+    if (field === 1 && (tag & 7) === WIRE_LEN) resource = readResourceCached(reader);
     else if (field === 2 && (tag & 7) === WIRE_LEN) {
       const length = reader.uint32();
       scopeBlocks.push([reader.pos, reader.pos + length]);
       reader.skip(length);
     } else reader.skipType(tag & 7);
   }
-  const resource = serviceResourceFrom(resourceAttributes);
+  resource ??= serviceResourceFrom({});
   const afterBlock = reader.pos;
   for (const [start, blockEnd] of scopeBlocks) {
     reader.pos = start;
-    readScopeSpans(reader, blockEnd, (raw) => {
-      const span = normaliseSpan(raw, resource);
-      if (typeof span === 'string') out.rejected.push({ reason: span } satisfies RejectedSpan);
-      else out.spans.push(span satisfies Span);
-    });
+    readScopeSpans(reader, blockEnd, resource, out);
   }
   reader.pos = afterBlock;
+}
+
+// Resources by their encoded bytes. Every request of a service carries the same resource, and
+// decoding its attributes whole was a twentieth of the collector's time; a resource seen before
+// is now one hash and one native compare. Entries are copies (a view would keep the request body
+// alive); the cache is bounded in entries and bytes, and emptied when full so it follows the
+// services that are sending now. ServiceResource is never mutated after decoding, so sharing it
+// across requests is safe (and lets span inference see one resource object per service).
+const RESOURCE_CACHE_MAX_ENTRIES = 4096;
+const RESOURCE_CACHE_MAX_BYTES = 2048;
+const resourceCache = new Map<number, Array<{ bytes: Buffer; resource: ServiceResource }>>();
+let resourceCacheSize = 0;
+
+function readResourceCached(reader: Reader): ServiceResource {
+  const length = reader.uint32();
+  const start = reader.pos;
+  const end = start + length;
+  if (end > reader.len) throw new OtlpDecodeError('resource runs past the end of the body');
+  if (length > RESOURCE_CACHE_MAX_BYTES) return serviceResourceFrom(readResource(reader, end));
+  const buf = reader.buf as Buffer;
+  let hash = length;
+  for (let i = start; i < end; i++) hash = (Math.imul(hash, 31) + buf[i]!) | 0;
+  const bucket = resourceCache.get(hash);
+  if (bucket) {
+    for (const entry of bucket) {
+      if (entry.bytes.length === length && buf.compare(entry.bytes, 0, length, start, end) === 0) {
+        reader.pos = end;
+        return entry.resource;
+      }
+    }
+  }
+  const resource = serviceResourceFrom(readResource(reader, end));
+  if (resourceCacheSize >= RESOURCE_CACHE_MAX_ENTRIES) {
+    resourceCache.clear();
+    resourceCacheSize = 0;
+  }
+  const entry = { bytes: Buffer.from(buf.subarray(start, end)), resource };
+  const current = resourceCache.get(hash);
+  if (current) current.push(entry);
+  else resourceCache.set(hash, [entry]);
+  resourceCacheSize++;
+  return resource;
 }
 
 function readResource(reader: Reader, end: number): Attributes {
@@ -67,27 +110,38 @@ function readResource(reader: Reader, end: number): Attributes {
   return attributes;
 }
 
-function readScopeSpans(reader: Reader, end: number, emit: (raw: RawSpan) => void): void {
+function readScopeSpans(reader: Reader, end: number, resource: ServiceResource, out: DecodedTraces): void {
   while (reader.pos < end) {
     const tag = reader.uint32();
-    if (tag >>> 3 === 2 && (tag & 7) === WIRE_LEN) emit(readSpan(reader, reader.uint32() + reader.pos));
+    if (tag >>> 3 === 2 && (tag & 7) === WIRE_LEN) {
+      const span = normaliseSpan(readSpan(reader, reader.uint32() + reader.pos), resource, true);
+      if (typeof span === 'string') out.rejected.push({ reason: span } satisfies RejectedSpan);
+      else out.spans.push(span satisfies Span);
+    }
     else reader.skipType(tag & 7);
   }
 }
 
+/** Links of a span that has none: shared, and never written to (normaliseSpan copies a span's links only when it has some). */
+const NO_LINKS: SpanLink[] = Object.freeze([]) as unknown as SpanLink[];
+
+/** The one RawSpan every span is read into: normaliseSpan copies out what the Span keeps before the next is read. */
+const scratch: RawSpan = {
+  traceId: '', spanId: '', parentSpanId: '', name: '', kind: undefined, startTimeUnixMs: 0, endTimeUnixMs: 0, status: 'UNSET', attributes: {}, links: NO_LINKS,
+};
+
 function readSpan(reader: Reader, end: number): RawSpan {
-  const raw: RawSpan = {
-    traceId: '',
-    spanId: '',
-    parentSpanId: '',
-    name: '',
-    kind: undefined,
-    startTimeUnixMs: 0,
-    endTimeUnixMs: 0,
-    status: 'UNSET',
-    attributes: {},
-    links: [],
-  };
+  const raw = scratch;
+  raw.traceId = '';
+  raw.spanId = '';
+  raw.parentSpanId = '';
+  raw.name = '';
+  raw.kind = undefined;
+  raw.startTimeUnixMs = 0;
+  raw.endTimeUnixMs = 0;
+  raw.status = 'UNSET';
+  raw.attributes = {};
+  raw.links = NO_LINKS;
   while (reader.pos < end) {
     const tag = reader.uint32();
     switch (tag >>> 3) {
@@ -99,7 +153,12 @@ function readSpan(reader: Reader, end: number): RawSpan {
       case 7: raw.startTimeUnixMs = readFixed64Ms(reader); break;
       case 8: raw.endTimeUnixMs = readFixed64Ms(reader); break;
       case 9: readKeyValue(reader, reader.uint32() + reader.pos, raw.attributes, INFERENCE_ATTRIBUTES); break;
-      case 13: raw.links.push(readLink(reader, reader.uint32() + reader.pos)); break;
+      case 13: {
+        const link = readLink(reader, reader.uint32() + reader.pos);
+        if (raw.links === NO_LINKS) raw.links = [link];
+        else raw.links.push(link);
+        break;
+      }
       case 15: raw.status = readStatus(reader, reader.uint32() + reader.pos); break;
       default: reader.skipType(tag & 7);
     }
@@ -195,7 +254,7 @@ function readAnyValue(reader: Reader, end: number): AttributeValue {
     switch (tag >>> 3) {
       case 1: value = reader.string(); break;
       case 2: value = reader.bool(); break;
-      case 3: value = longToNumber(reader.int64()); break;
+      case 3: value = readInt64(reader); break;
       case 4: value = reader.double(); break;
       case 5: value = readArray(reader, reader.uint32() + reader.pos); break;
       case 6: {
@@ -232,7 +291,7 @@ function readHexBytes(reader: Reader): string {
   const start = reader.pos;
   if (start + length > reader.len) throw new OtlpDecodeError('id field runs past the end of the body');
   reader.pos += length;
-  return bytesToHex(reader.buf, start, start + length);
+  return (reader.buf as Buffer).toString('hex', start, start + length);
 }
 
 /** fixed64 nanoseconds since the epoch, read as two little-endian 32-bit halves (exceeds 2^53). */
@@ -245,7 +304,38 @@ function readFixed64Ms(reader: Reader): number {
   return high * 4294 + Math.floor(rest / 1e6) + (rest % 1e6) / 1e6;
 }
 
-/** int64 attribute values; beyond 2^53 they lose precision, which attribute readers accept. */
-function longToNumber(value: number | { toString(): string }): number {
-  return typeof value === 'number' ? value : Number(value.toString());
+/**
+ * An int64 varint as a number, without protobufjs's Long (its toString was most of an attribute's
+ * decode time). Beyond 2^53 it rounds once, to the nearest double, as Number("<decimal>") does:
+ * high · 2^32 is exact and only the addition rounds. Negative values are ten-byte two's complement.
+ */
+export function readInt64(reader: Reader): number {
+  const buf = reader.buf;
+  let pos = reader.pos;
+  let lo = 0;
+  let hi = 0;
+  let b = 0;
+  done: {
+    // Bytes 1-4: bits 0-27.
+    for (let shift = 0; shift < 28; shift += 7) {
+      b = buf[pos++]!;
+      lo |= (b & 127) << shift;
+      if (b < 128) break done;
+    }
+    // Byte 5: bits 28-31 to the low word, 32-34 to the high word.
+    b = buf[pos++]!;
+    lo |= (b & 15) << 28;
+    hi = (b & 127) >> 4;
+    if (b < 128) break done;
+    // Bytes 6-10: bits 35-63.
+    for (let shift = 3; shift < 32; shift += 7) {
+      b = buf[pos++]!;
+      hi |= (b & 127) << shift;
+      if (b < 128) break done;
+    }
+    throw new OtlpDecodeError('invalid varint encoding');
+  }
+  if (pos > reader.len) throw new OtlpDecodeError('int64 value runs past the end of the body');
+  reader.pos = pos;
+  return hi * 4294967296 + (lo >>> 0);
 }

@@ -2,7 +2,7 @@
 // One place decides what a valid span is, so protobuf and JSON accept and refuse the same input.
 import type { Attributes, ServiceResource, Span, SpanKind, SpanLink, StatusCode } from '../model/span.ts';
 import { readString } from '../inference/semconv.ts';
-import { invalidIdReason } from './ids.ts';
+import { invalidHexIdReason, invalidIdReason } from './ids.ts';
 
 const SPAN_KINDS: readonly SpanKind[] = ['UNSPECIFIED', 'INTERNAL', 'SERVER', 'CLIENT', 'PRODUCER', 'CONSUMER'];
 const STATUS_CODES: readonly StatusCode[] = ['UNSET', 'OK', 'ERROR'];
@@ -45,14 +45,19 @@ export interface RawSpan {
   links: SpanLink[];
 }
 
-/** A valid Span, or the reason this one is refused. */
-export function normaliseSpan(raw: RawSpan, resource: ServiceResource): Span | string {
-  const badId = invalidIdReason(raw.traceId, 16, 'traceId') ?? invalidIdReason(raw.spanId, 8, 'spanId');
+/**
+ * A valid Span, or the reason this one is refused. The Span takes `raw`'s attributes and links
+ * arrays, not copies (a decoder may reuse `raw` itself for the next span). `hexIds`: the ids were
+ * made by a hex encoder from bytes (protobuf), so only their length and all-zero rule need checking.
+ */
+export function normaliseSpan(raw: RawSpan, resource: ServiceResource, hexIds = false): Span | string {
+  const idReason = hexIds ? invalidHexIdReason : invalidIdReason;
+  const badId = idReason(raw.traceId, 16, 'traceId') ?? idReason(raw.spanId, 8, 'spanId');
   if (badId) return badId;
   let parentSpanId: string | undefined;
   // An empty or all-zero parent means "root span" in the wild, though only empty is canonical.
   if (raw.parentSpanId !== '' && raw.parentSpanId !== '0000000000000000') {
-    const badParent = invalidIdReason(raw.parentSpanId, 8, 'parentSpanId');
+    const badParent = idReason(raw.parentSpanId, 8, 'parentSpanId');
     if (badParent) return badParent;
     parentSpanId = raw.parentSpanId;
   }
@@ -60,11 +65,11 @@ export function normaliseSpan(raw: RawSpan, resource: ServiceResource): Span | s
   if (!kind) return `kind ${String(raw.kind)} is not a SpanKind`;
   if (!(raw.startTimeUnixMs > 0)) return 'startTimeUnixNano is missing or zero';
   if (!(raw.endTimeUnixMs >= raw.startTimeUnixMs)) return 'endTimeUnixNano is before startTimeUnixNano';
-  const links: SpanLink[] = [];
-  for (const link of raw.links) {
-    // A link to an invalid context carries no usable reference; the span itself stays valid.
-    if (invalidIdReason(link.traceId, 16, 'link.traceId') || invalidIdReason(link.spanId, 8, 'link.spanId')) continue;
-    links.push(link);
+  // A link to an invalid context carries no usable reference; the span itself stays valid.
+  let links = raw.links;
+  if (links.length > 0) {
+    const invalidLink = (link: SpanLink) => idReason(link.traceId, 16, 'link.traceId') !== undefined || idReason(link.spanId, 8, 'link.spanId') !== undefined;
+    if (links.some(invalidLink)) links = links.filter((link) => !invalidLink(link));
   }
   return {
     traceId: raw.traceId,

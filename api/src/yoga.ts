@@ -17,7 +17,7 @@ import { TimeWindowError, type ResolvedWindow, type TimeWindowInput } from '@orr
 import { createFindingReader, createGraphReader, dependencyRow, type ComponentRow, type DependencyRow, type FindingFilter, type FindingRow } from './graph/read-graph.ts';
 import { componentRow, graphDiffRow, resolvedWindowRow, stepOf, windowOf, type WindowedComponentRow, type WindowedDependencyRow } from './graph/windowed-graph.ts';
 import { resiliencePlanRows, whatIfRow } from './what-if.ts';
-import { graphChangesRow } from './graph/graph-changes.ts';
+import { graphChangesRow, packGraph, type PackableComponent, type PackableDependency } from './graph/graph-changes.ts';
 import { createOnboardingDocs, type OnboardingDocArgs } from './onboarding-doc.ts';
 import { graphqlLimitPlugins, type LimitReason } from './graphql-limits.ts';
 
@@ -249,6 +249,9 @@ export function createOrreryYoga(options: OrreryYogaOptions) {
       },
       Finding: {
         components: (f: FindingRow) => f.components,
+      },
+      GraphChanges: {
+        packed: (row: { components: PackableComponent[]; dependencies: PackableDependency[] }) => packGraph(row.components, row.dependencies),
       },
       Subscription: {
         graphUpdated: {

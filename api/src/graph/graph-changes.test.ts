@@ -65,4 +65,23 @@ describe('graphChanges', () => {
     expect(unknown.full).toBe(true);
     expect(unknown.dependencies.length).toBeGreaterThanOrEqual(3);
   });
+
+  it('packs the same components and dependencies into one field of numbers over a table of strings', async () => {
+    const query = `{ graphChanges(since: 0, window: { last: "1h" }) { packed components { name displayName kind } dependencies { from to kind protocol operation calls errors p95Ms documented } } }`;
+    const response = await yoga.fetch('http://test/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+    const body = (await response.json()) as { data: { graphChanges: { packed: string; components: Array<Record<string, unknown>>; dependencies: Array<Record<string, unknown>> } } };
+    const { packed, components, dependencies } = body.data.graphChanges;
+    const wire = JSON.parse(packed) as { v: number; names: string[]; components: number[]; dependencies: number[] };
+    expect(wire.v).toBe(1);
+    const name = (i: number) => (i < 0 ? null : wire.names[i]);
+    expect(wire.components.length).toBe(components.length * 10);
+    expect(components.map((_, i) => [name(wire.components[i * 10]!), name(wire.components[i * 10 + 1]!), name(wire.components[i * 10 + 3]!)])).toEqual(components.map((c) => [c.name, c.displayName, c.kind]));
+    expect(wire.dependencies.length).toBe(dependencies.length * 9);
+    const unpacked = dependencies.map((_, i) => {
+      const at = (k: number) => wire.dependencies[i * 9 + k]!;
+      return { from: name(at(0)), to: name(at(1)), kind: name(at(2)), protocol: name(at(3)), operation: name(at(4)), calls: at(5), errors: at(6), p95Ms: at(7) < 0 ? null : at(7), documented: at(8) === 1 };
+    });
+    // p95Ms to a hundredth of a millisecond.
+    expect(unpacked).toEqual(dependencies.map((d) => ({ ...d, p95Ms: d.p95Ms === null ? null : Math.round((d.p95Ms as number) * 100) / 100 })));
+  });
 });

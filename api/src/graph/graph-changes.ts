@@ -59,3 +59,71 @@ export function graphChangesRow(model: ReadModel, window: ResolvedWindow, since:
   }
   return { version: changes.version, full: false, components, removedComponents, dependencies, removedDependencies };
 }
+
+/** What `GraphChanges.packed` carries of a component (the map's own fields). */
+export interface PackableComponent {
+  name: string;
+  displayName: string;
+  entryPoint: boolean;
+  kind: string;
+  namespace: string | null;
+  tier: number | null;
+  owner: string | null;
+  system: string | null;
+  documented: boolean;
+  virtual: boolean;
+}
+
+/** What `GraphChanges.packed` carries of a dependency. */
+export interface PackableDependency {
+  from: string;
+  to: string;
+  kind: string;
+  protocol: string;
+  operation?: string | null | undefined;
+  calls: number;
+  errors: number;
+  p95Ms?: number | null | undefined;
+  documented: boolean;
+}
+
+export const PACKED_COMPONENT_STRIDE = 10;
+export const PACKED_DEPENDENCY_STRIDE = 9;
+
+/**
+ * `GraphChanges.packed`: the components and dependencies of an answer as JSON text of flat number
+ * lists over one table of strings, for a map of thousands. Asked as objects, GraphQL resolves and
+ * writes ten fields per item (4.9 MB and over a second of API time at 5,000 components and 20,000
+ * dependencies on a busy machine); packed it is one field, about a fifth of the size, and the
+ * browser parses numbers instead of objects.
+ *
+ * `{ "v": 1, "names": [string], "components": [number], "dependencies": [number] }`, where every
+ * string is its index in names (-1 for null), booleans are 1 or 0, a missing tier or p95 is -1:
+ * components, 10 numbers each: name, displayName, entryPoint, kind, namespace, tier, owner, system,
+ * documented, virtual; dependencies, 9 each: from, to, kind, protocol, operation, calls, errors,
+ * p95Ms (to a hundredth of a ms), documented. Same order as the `components` and `dependencies` lists.
+ */
+export function packGraph(components: readonly PackableComponent[], dependencies: readonly PackableDependency[]): string {
+  const names: string[] = [];
+  const index = new Map<string, number>();
+  const id = (s: string | null | undefined): number => {
+    if (s === null || s === undefined) return -1;
+    let i = index.get(s);
+    if (i === undefined) {
+      i = names.length;
+      names.push(s);
+      index.set(s, i);
+    }
+    return i;
+  };
+  const c: number[] = [];
+  for (const x of components) {
+    c.push(id(x.name), id(x.displayName), x.entryPoint ? 1 : 0, id(x.kind), id(x.namespace), x.tier ?? -1, id(x.owner), id(x.system), x.documented ? 1 : 0, x.virtual ? 1 : 0);
+  }
+  const d: number[] = [];
+  for (const x of dependencies) {
+    const p95 = x.p95Ms === null || x.p95Ms === undefined ? -1 : Math.round(x.p95Ms * 100) / 100;
+    d.push(id(x.from), id(x.to), id(x.kind), id(x.protocol), id(x.operation), x.calls, x.errors, p95, x.documented ? 1 : 0);
+  }
+  return JSON.stringify({ v: 1, names, components: c, dependencies: d });
+}

@@ -169,8 +169,9 @@ function edgeIndex(edges: readonly EdgeRef[]) {
   return index;
 }
 
+/** The first name's length keeps pairs apart whatever their names hold (cheaper than JSON for 20,000 edges). */
 function pairKey(from: string, to: string): string {
-  return JSON.stringify([from, to]);
+  return `${from.length}:${from}${to}`;
 }
 
 export interface SeverityMarks {

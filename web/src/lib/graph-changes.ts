@@ -13,7 +13,8 @@ export interface HeldGraph {
   findings: Finding[];
 }
 
-const edgeKey = (d: Pick<Dependency, 'from' | 'to' | 'kind' | 'protocol'>) => JSON.stringify([d.from, d.to, d.kind, d.protocol]);
+/** Lengths keep the four apart whatever they hold (cheaper than JSON for 20,000 dependencies). */
+const edgeKey = (d: Pick<Dependency, 'from' | 'to' | 'kind' | 'protocol'>) => `${d.from.length}:${d.to.length}:${d.kind}:${d.protocol.length}:${d.from}${d.to}${d.protocol}`;
 
 export function emptyGraph(): HeldGraph {
   return { version: 0, window: { fromMs: 0, toMs: 0, resolutionSeconds: 60 }, components: new Map(), dependencies: new Map(), findings: [] };

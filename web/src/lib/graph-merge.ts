@@ -17,8 +17,8 @@ export function structureOf(snapshot: Pick<GraphSnapshot, 'components' | 'depend
   const links: [string, string][] = [];
   for (const d of snapshot.dependencies) {
     if (d.from === d.to || !present.has(d.from) || !present.has(d.to)) continue;
-    // JSON-encoding the pair keeps names containing any separator apart.
-    const key = JSON.stringify([d.from, d.to]);
+    // The first name's length keeps names containing any separator apart (cheaper than JSON at 20,000).
+    const key = `${d.from.length}:${d.from}${d.to}`;
     if (seen.has(key)) continue;
     seen.add(key);
     links.push([d.from, d.to]);

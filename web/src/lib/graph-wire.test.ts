@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GraphWireError, dependencyKey, parseDiffResponse, parseGraphResponse, parseSeriesResponse } from './graph-wire.ts';
+import { GraphWireError, dependencyKey, parseDiffResponse, parseGraphResponse, parseSeriesResponse, unpackGraph } from './graph-wire.ts';
 import { WINDOW, component, dependency, wireFinding, wireWindow } from './test-builders.ts';
 
 const at = new Date('2025-01-01T00:00:00Z');
@@ -143,5 +143,35 @@ describe('parseDiffResponse', () => {
 
   it('reports a GraphQL error (an unknown version, say) with its message', () => {
     expect(() => parseDiffResponse({ errors: [{ message: 'window.sinceVersion: checkout has never reported service.version 9' }] })).toThrow(/never reported/);
+  });
+});
+
+describe('unpackGraph', () => {
+  // api/src/graph/graph-changes.ts packGraph's layout: 10 numbers per component, 9 per dependency.
+  const names = ['web', 'SERVICE', 'shop', 'team-a', 'pg', 'db', 'DATABASE', 'SYNC', 'postgresql', 'SELECT'];
+  const packed = JSON.stringify({
+    v: 1,
+    names,
+    components: [0, 0, 1, 1, 2, 0, 3, 2, 1, 0, 4, 5, 0, 6, -1, -1, -1, -1, 0, 1],
+    dependencies: [0, 4, 7, 8, 9, 40, 4, 12.5, 0],
+  });
+
+  it('gives the records the map draws, with what the packed form leaves out derived or null', () => {
+    const { components, dependencies } = unpackGraph(packed, 'packed', 60);
+    expect(components).toEqual([
+      { name: 'web', displayName: 'web', entryPoint: true, kind: 'SERVICE', namespace: 'shop', versions: [], tier: 0, owner: 'team-a', system: 'shop', documented: true, virtual: false, firstSeen: null, lastSeen: null },
+      { name: 'pg', displayName: 'db', entryPoint: false, kind: 'DATABASE', namespace: null, versions: [], tier: null, owner: null, system: null, documented: false, virtual: true, firstSeen: null, lastSeen: null },
+    ]);
+    expect(dependencies).toEqual([
+      { from: 'web', to: 'pg', kind: 'SYNC', protocol: 'postgresql', operation: 'SELECT', calls: 40, errors: 4, errorRate: 0.1, p95Ms: 12.5, documented: false, callsPerMinute: 40 / 60, p50Ms: null, p99Ms: null, errorPropagation: null, callsPerTrace: null, firstSeen: '', lastSeen: '' },
+    ]);
+  });
+
+  it('names what is wrong with a packed graph it cannot read', () => {
+    expect(() => unpackGraph('{', 'packed')).toThrow(/must be JSON/);
+    expect(() => unpackGraph(JSON.stringify({ v: 2, names: [], components: [], dependencies: [] }), 'packed')).toThrow(/version 1/);
+    expect(() => unpackGraph(JSON.stringify({ v: 1, names, components: [0, 0, 1], dependencies: [] }), 'packed')).toThrow(/10 numbers per component/);
+    expect(() => unpackGraph(JSON.stringify({ v: 1, names, components: [0, 0, 1, 7, 2, 0, 3, 2, 1, 0], dependencies: [] }), 'packed')).toThrow(/component kind "SYNC"/);
+    expect(() => unpackGraph(JSON.stringify({ v: 1, names, components: [99, 0, 1, 1, 2, 0, 3, 2, 1, 0], dependencies: [] }), 'packed')).toThrow(/names string 99/);
   });
 });

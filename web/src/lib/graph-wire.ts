@@ -30,13 +30,14 @@ const DEPENDENCY_FIELDS = `from to kind protocol operation calls errors callsPer
 const WINDOW_FIELDS = 'from to resolutionSeconds';
 
 /**
- * What the map itself reads of every component and dependency. The side panel's other numbers
- * (p50, p99, rates, propagation, first and last seen) come with the selected component's series
- * (SERIES_QUERY): at 5,000 components and 20,000 dependencies the whole set was 9.4 MB and 1.5-2 s
- * of API time per read, the map's fields 1.9 MB and 0.2 s.
+ * What the map itself reads of every component and dependency (name displayName entryPoint kind
+ * namespace tier owner system documented virtual; from to kind protocol operation calls errors p95Ms
+ * documented), asked as `graphChanges.packed`: numbers over one table of strings (`unpackGraph`).
+ * The side panel's other numbers (p50, p99, rates, propagation, first and last seen) come with the
+ * selected component's series (SERIES_QUERY). At 5,000 components and 20,000 dependencies the
+ * whole set was 9.4 MB and 1.5-2 s of API time per read, the map's fields as objects 4.9 MB and
+ * over a second on a busy machine; packed, about a fifth of that.
  */
-const COMPONENT_MAP_FIELDS = 'name displayName entryPoint kind namespace tier owner system documented virtual';
-const DEPENDENCY_MAP_FIELDS = 'from to kind protocol operation calls errors errorRate p95Ms documented';
 
 /**
  * Components and dependencies are fetched as two flat lists rather than through
@@ -64,9 +65,8 @@ export const GRAPH_CHANGES_QUERY = `query OrreryMapChanges($since: Int!, $window
   graphChanges(since: $since, window: $window) {
     version full
     window { ${WINDOW_FIELDS} }
-    components { ${COMPONENT_MAP_FIELDS} }
+    packed
     removedComponents
-    dependencies { ${DEPENDENCY_MAP_FIELDS} }
     removedDependencies { from to kind protocol }
   }
   findings @include(if: $withFindings) { ${FINDING_FIELDS} }
@@ -100,9 +100,13 @@ export function parseGraphChanges(body: unknown): GraphChanges {
     version: num(d, 'version', at),
     full: bool(d, 'full', at),
     window,
-    components: list(d, 'components', at).map((c, i) => parseComponent(c, `${at}.components[${i}]`)),
+    ...(typeof d['packed'] === 'string'
+      ? unpackGraph(d['packed'], `${at}.packed`, minutes)
+      : {
+          components: list(d, 'components', at).map((c, i) => parseComponent(c, `${at}.components[${i}]`)),
+          dependencies: list(d, 'dependencies', at).map((x, i) => parseDependency(x, `${at}.dependencies[${i}]`, minutes)),
+        }),
     removedComponents: strings(d, 'removedComponents', at),
-    dependencies: list(d, 'dependencies', at).map((x, i) => parseDependency(x, `${at}.dependencies[${i}]`, minutes)),
     removedDependencies: list(d, 'removedDependencies', at).map((x, i) => {
       const here = `${at}.removedDependencies[${i}]`;
       if (!isObject(x)) throw new GraphWireError(`${here} must be an object`);
@@ -213,9 +217,86 @@ function strings(o: Json, key: string, at: string): string[] {
   });
 }
 
+const COMPONENT_KIND_SET: ReadonlySet<string> = new Set(COMPONENT_KINDS);
+const DEPENDENCY_KIND_SET: ReadonlySet<string> = new Set(DEPENDENCY_KINDS);
+
+/**
+ * `graphChanges.packed` (the map asks for it instead of the object lists): numbers over one table
+ * of strings, 10 per component and 9 per dependency (api/src/graph/graph-changes.ts packGraph
+ * describes the layout), into the same records the lean object fields give.
+ */
+export function unpackGraph(text: string, at: string, windowMinutes = 60): { components: Component[]; dependencies: Dependency[] } {
+  let w: unknown;
+  try {
+    w = JSON.parse(text);
+  } catch {
+    throw new GraphWireError(`${at} must be JSON`);
+  }
+  if (!isObject(w) || w['v'] !== 1) throw new GraphWireError(`${at} must be version 1 of the packed graph`);
+  const names = strings(w, 'names', at);
+  const c = list(w, 'components', at) as number[];
+  const d = list(w, 'dependencies', at) as number[];
+  if (c.length % 10 !== 0 || d.length % 9 !== 0 || !c.every(Number.isFinite) || !d.every(Number.isFinite)) throw new GraphWireError(`${at} must hold 10 numbers per component and 9 per dependency`);
+  const optName = (i: number, field: string): string | null => {
+    if (i < 0) return null;
+    const v = names[i];
+    if (v === undefined) throw new GraphWireError(`${at}: ${field} names string ${i} of ${names.length}`);
+    return v;
+  };
+  const name = (i: number, field: string): string => {
+    const v = optName(i, field);
+    if (v === null) throw new GraphWireError(`${at}: ${field} must not be null`);
+    return v;
+  };
+  const components: Component[] = [];
+  for (let i = 0; i < c.length; i += 10) {
+    const kind = name(c[i + 3]!, 'component kind');
+    if (!COMPONENT_KIND_SET.has(kind)) throw new GraphWireError(`${at}: component kind ${JSON.stringify(kind)} is none of ${COMPONENT_KINDS.join(', ')}`);
+    const tier = c[i + 5]!;
+    components.push({
+      name: name(c[i]!, 'component name'),
+      displayName: name(c[i + 1]!, 'displayName'),
+      entryPoint: c[i + 2] === 1,
+      kind: kind as ComponentKind,
+      namespace: optName(c[i + 4]!, 'namespace'),
+      versions: [],
+      tier: tier < 0 ? null : tier,
+      owner: optName(c[i + 6]!, 'owner'),
+      system: optName(c[i + 7]!, 'system'),
+      documented: c[i + 8] === 1,
+      virtual: c[i + 9] === 1,
+      firstSeen: null,
+      lastSeen: null,
+    });
+  }
+  const dependencies: Dependency[] = [];
+  for (let i = 0; i < d.length; i += 9) {
+    const kind = name(d[i + 2]!, 'dependency kind');
+    if (!DEPENDENCY_KIND_SET.has(kind)) throw new GraphWireError(`${at}: dependency kind ${JSON.stringify(kind)} is none of ${DEPENDENCY_KINDS.join(', ')}`);
+    const calls = d[i + 5]!;
+    const errors = d[i + 6]!;
+    const p95 = d[i + 7]!;
+    dependencies.push({
+      from: name(d[i]!, 'from'),
+      to: name(d[i + 1]!, 'to'),
+      kind: kind as DependencyKind,
+      protocol: name(d[i + 3]!, 'protocol'),
+      operation: optName(d[i + 4]!, 'operation'),
+      calls,
+      errors,
+      errorRate: calls > 0 ? errors / calls : 0,
+      p95Ms: p95 < 0 ? null : p95,
+      documented: d[i + 8] === 1,
+      callsPerMinute: calls / Math.max(windowMinutes, 1),
+      p50Ms: null, p99Ms: null, errorPropagation: null, callsPerTrace: null, firstSeen: '', lastSeen: '',
+    });
+  }
+  return { components, dependencies };
+}
+
 function parseComponent(value: unknown, at: string): Component {
   if (!isObject(value)) throw new GraphWireError(`${at} must be an object`);
-  // The map's own fields leave the versions out (lib/graph-wire.ts COMPONENT_MAP_FIELDS).
+  // The map's own fields leave the versions out.
   const versions = value['versions'] === undefined ? [] : strings(value, 'versions', at);
   return {
     name: str(value, 'name', at),
@@ -234,7 +315,7 @@ function parseComponent(value: unknown, at: string): Component {
   };
 }
 
-/** A dependency; what the map's own fields leave out (DEPENDENCY_MAP_FIELDS) is derived or null. */
+/** A dependency; what the map's own fields leave out is derived or null. */
 function parseDependency(value: unknown, at: string, windowMinutes = 60): Dependency {
   if (!isObject(value)) throw new GraphWireError(`${at} must be an object`);
   // What both the map's lean fields and the full record carry.

@@ -27,6 +27,8 @@ export function formatRatio(ratio: number | null): string {
   return `${Math.round(ratio * 100)}%`;
 }
 
+/** HH:MM:SS, local time, 24 hours. Written out, not through Intl: its first use costs a page a tenth of a second. */
 export function formatClock(date: Date): string {
-  return date.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${two(date.getHours())}:${two(date.getMinutes())}:${two(date.getSeconds())}`;
 }

@@ -28,6 +28,15 @@ describe('createLayoutEngine', () => {
     expect(engine.running).toBe(false);
   });
 
+  it('opens a layout whose every position was remembered as it was, without moving it', () => {
+    const engine = createLayoutEngine({ random: seeded() });
+    const at = { a: { x: 0, y: 0 }, b: { x: 80, y: 10 }, c: { x: 40, y: 90 } };
+    engine.setGraph((['a', 'b', 'c'] as const).map((name) => ({ name, radius: 10, ...at[name] })), [['a', 'b'], ['b', 'c']]);
+    expect(engine.running).toBe(false);
+    expect(settle(engine)).toBe(0);
+    expect(Object.fromEntries(positionsByName(engine))).toEqual(at);
+  });
+
   it('does not wake the layout when a poll brings the same graph', () => {
     const engine = createLayoutEngine({ random: seeded() });
     engine.setGraph(nodes('a', 'b'), [['a', 'b']]);

@@ -134,7 +134,9 @@ export function createLayoutEngine(options: LayoutEngineOptions = {}): LayoutEng
       link.links(links.map(([source, target]) => ({ source, target })));
       const added = inputs.filter((input) => !known.has(input.name) && (input.x === undefined || input.y === undefined)).length;
       // A first layout starts hot; later changes warm it only enough for the newcomers to settle.
-      const target = first ? 1 : Math.min(0.3, reheatAlpha + added / Math.max(nodes.length, 1));
+      // A remembered layout with nothing new in it stays as it was: nothing to settle, and a
+      // settling estate would be drawn again at every frame (seconds of work at 5,000 components).
+      const target = first ? 1 : nodesBefore === 0 && added === 0 ? 0 : Math.min(0.3, reheatAlpha + added / Math.max(nodes.length, 1));
       // Before any graph the simulation's alpha (1) means nothing: a warm first start takes the target.
       simulation.alpha(nodesBefore === 0 ? target : Math.max(simulation.alpha(), target));
       cold = first;

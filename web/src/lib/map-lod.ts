@@ -73,10 +73,27 @@ export function visibleLength(ax: number, ay: number, bx: number, by: number, vi
   return Math.hypot(x1 - x0, y1 - y0);
 }
 
+/** Edge indices by rank, kept per scene: the order does not change with the view (20,000 edges sorted once, not per frame). */
+const rankOrders = new WeakMap<Scene, number[]>();
+function byRank(scene: Scene): number[] {
+  let order = rankOrders.get(scene);
+  if (!order) {
+    order = scene.edges.map((_, i) => i);
+    order.sort((a, b) => scene.edges[a]!.rank - scene.edges[b]!.rank);
+    rankOrders.set(scene, order);
+  }
+  return order;
+}
+
 const xOf = (xy: Float32Array, i: number) => xy[i * 2] ?? 0;
 const yOf = (xy: Float32Array, i: number) => xy[i * 2 + 1] ?? 0;
 
-export function levelOfDetail(scene: Scene, xy: Float32Array, view: ViewTransform, viewport: Viewport, limits: LodLimits = LOD_LIMITS): LevelOfDetail {
+/**
+ * `options.bulkEdges: false` leaves the bulk layer's edge budget out (bulkEdges empty, edgesLeftOut
+ * 0): the page takes it from the base look, which a selection does not change, and keeps it.
+ */
+export function levelOfDetail(scene: Scene, xy: Float32Array, view: ViewTransform, viewport: Viewport, limits: LodLimits = LOD_LIMITS, options: { bulkEdges?: boolean } = {}): LevelOfDetail {
+  const withBulk = options.bulkEdges ?? true;
   const visible: number[] = [];
   scene.nodes.forEach((n, i) => {
     if (onScreen(xOf(xy, n.index), yOf(xy, n.index), view, viewport, 40)) visible.push(i);
@@ -93,7 +110,7 @@ export function levelOfDetail(scene: Scene, xy: Float32Array, view: ViewTransfor
     // Off screen, the rest of a large drawing stays in the bulk layer (revealed by a pan).
     const inDetail = new Set(detailNodes);
     const bulkNodes = all ? [] : scene.nodes.map((_, i) => i).filter((i) => !inDetail.has(i));
-    const bulk = all ? { edges: [], leftOut: 0 } : budgetedEdges(scene, xy, view, viewport, limits.edgePixels, new Set(detailEdges));
+    const bulk = all || !withBulk ? { edges: [], leftOut: 0 } : budgetedEdges(scene, xy, view, viewport, limits.edgePixels, new Set(detailEdges));
     return { detailNodes, detailEdges, bulkNodes, bulkEdges: bulk.edges, edgesLeftOut: bulk.leftOut };
   }
   // A large drawing: the bulk layer draws it, sigma only what stays bright.
@@ -103,7 +120,7 @@ export function levelOfDetail(scene: Scene, xy: Float32Array, view: ViewTransfor
     scene.nodes.forEach((n, i) => n.emphasised && detailNodes.push(i));
     scene.edges.forEach((e, i) => e.emphasised && detailEdges.push(i));
   }
-  const bulk = budgetedEdges(scene, xy, view, viewport, limits.edgePixels, new Set());
+  const bulk = withBulk ? budgetedEdges(scene, xy, view, viewport, limits.edgePixels, new Set()) : { edges: [], leftOut: 0 };
   return { detailNodes, detailEdges, bulkNodes: scene.nodes.map((_, i) => i), bulkEdges: bulk.edges, edgesLeftOut: bulk.leftOut };
 }
 
@@ -120,12 +137,11 @@ function withEndpoints(scene: Scene, visible: number[], edges: number[]): number
 
 /** Dependencies by rank (emphasised, changed, with findings, failing, busiest) until the on-screen length budget is spent. */
 function budgetedEdges(scene: Scene, xy: Float32Array, view: ViewTransform, viewport: Viewport, budget: number, skip: ReadonlySet<number>): { edges: number[]; leftOut: number } {
-  const order = scene.edges.map((_, i) => i).filter((i) => !skip.has(i));
-  order.sort((a, b) => scene.edges[a]!.rank - scene.edges[b]!.rank);
   const kept: number[] = [];
   let spent = 0;
   let leftOut = 0;
-  for (const i of order) {
+  for (const i of byRank(scene)) {
+    if (skip.has(i)) continue;
     const e = scene.edges[i]!;
     const length = visibleLength(xOf(xy, e.fromIndex), yOf(xy, e.fromIndex), xOf(xy, e.toIndex), yOf(xy, e.toIndex), view, viewport);
     if (length === 0) continue;

@@ -105,9 +105,10 @@ const VERDICT_RINGS: Readonly<Record<Exclude<Verdict, 'unaffected'>, { stroke: R
 };
 
 const EDGE_LEVELS = {
-  ok: { colour: hexRgba('#56627a', 0.55), active: hexRgba('#9fb3d1', 0.95) },
-  warn: { colour: hexRgba('#d29922', 0.75), active: hexRgba('#e3ac3c', 0.95) },
-  bad: { colour: hexRgba('#f0524a', 0.85), active: hexRgba('#ff6b62', 0.95) },
+  // dimmed: at DIMMED_EDGE_ALPHA (below), made once rather than per edge.
+  ok: { colour: hexRgba('#56627a', 0.55), active: hexRgba('#9fb3d1', 0.95), dimmed: hexRgba('#56627a', 0.12) },
+  warn: { colour: hexRgba('#d29922', 0.75), active: hexRgba('#e3ac3c', 0.95), dimmed: hexRgba('#d29922', 0.12) },
+  bad: { colour: hexRgba('#f0524a', 0.85), active: hexRgba('#ff6b62', 0.95), dimmed: hexRgba('#f0524a', 0.12) },
 } as const;
 
 export const CHANGE_COLOURS: Readonly<Record<EdgeChange, string>> = {
@@ -121,9 +122,24 @@ export const CHANGE_COLOURS: Readonly<Record<EdgeChange, string>> = {
 export const DIMMED_NODE_OPACITY = 0.22;
 export const DIMMED_EDGE_ALPHA = 0.12;
 
+// A scene is built again at every selection (5,000 nodes, 20,000 edges): colours are computed once per kind colour, not per item.
+const kindColours = new Map<string, Rgba>();
+const kindFills = new Map<string, Rgba>();
+function kindRgba(hex: string): Rgba {
+  let c = kindColours.get(hex);
+  if (!c) kindColours.set(hex, (c = hexRgba(hex)));
+  return c;
+}
+function kindFill(hex: string, colour: Rgba, share: number): Rgba {
+  const key = `${hex} ${share}`;
+  let c = kindFills.get(key);
+  if (!c) kindFills.set(key, (c = mixOverBackground(colour, share)));
+  return c;
+}
+
 function sceneNode(node: MapNode, input: SceneInput, dimmed: boolean): SceneNode {
   const style = node.style;
-  const kindColour = hexRgba(style.colour);
+  const kindColour = kindRgba(style.colour);
   const selected = node.name === input.selected;
   const emphasised = input.emphasis?.nodes.has(node.name) ?? false;
   const change = input.diffMarks?.nodes.get(node.name) ?? null;
@@ -161,7 +177,7 @@ function sceneNode(node: MapNode, input: SceneInput, dimmed: boolean): SceneNode
   }
   const ring = node.critical ? ([kindColour[0], kindColour[1], kindColour[2], 0.45] as Rgba) : TRANSPARENT;
   const body = outer[3] > 0 || outerFill[3] > 0 ? BODY_SCALE.outer : ring[3] > 0 || input.pinned.has(node.name) ? BODY_SCALE.ringed : BODY_SCALE.plain;
-  const fill = ghost ? BACKGROUND : mixOverBackground(kindColour, selected ? 0.45 : node.virtual ? 0.08 : 0.22);
+  const fill = ghost ? BACKGROUND : kindFill(style.colour, kindColour, selected ? 0.45 : node.virtual ? 0.08 : 0.22);
   let opacity = ghost ? 0.5 : 1;
   if (dimmed && !emphasised) opacity = DIMMED_NODE_OPACITY;
   else if (dimmed && ghost) opacity = 0.75;
@@ -202,7 +218,7 @@ function sceneEdge(edge: MapEdge, input: SceneInput, dimmed: boolean): SceneEdge
     else colour = emphasised ? hexRgba('#9fb3d1', 1) : hexRgba('#56627a', 0.32);
     if (dimmed && !emphasised) colour = [colour[0], colour[1], colour[2], 0.1];
   } else {
-    colour = dimmed ? (emphasised ? level.active : [level.colour[0], level.colour[1], level.colour[2], DIMMED_EDGE_ALPHA]) : level.colour;
+    colour = dimmed ? (emphasised ? level.active : level.dimmed) : level.colour;
   }
   const bandColour = severity ? hexRgba(SEVERITY_STYLES[severity].colour) : null;
   const band = bandColour ? ([bandColour[0], bandColour[1], bandColour[2], dimmed ? (emphasised ? 0.38 : 0.05) : 0.2] as Rgba) : null;

@@ -14,6 +14,12 @@ export interface ZoomOptions {
   onTransform(t: ViewTransform, byUser: boolean): void;
   /** Pointer-downs that start on something the user may drag are left to the drag behaviour. */
   ignore?(event: Event): boolean;
+  /**
+   * The element's size, when the caller already knows it: d3-zoom otherwise reads it from the DOM
+   * at every transform, which forces a style and layout pass (most of a second while a large map's
+   * page is being built).
+   */
+  size?(): { width: number; height: number };
 }
 
 export function createZoomController(element: HTMLElement, options: ZoomOptions): ZoomController {
@@ -31,6 +37,13 @@ export function createZoomController(element: HTMLElement, options: ZoomOptions)
       const { x, y, k } = event.transform;
       options.onTransform({ x, y, k }, event.sourceEvent != null);
     });
+  if (options.size) {
+    const size = options.size;
+    behaviour.extent(() => {
+      const { width, height } = size();
+      return [[0, 0], [width, height]];
+    });
+  }
   selection.call(behaviour);
 
   return {

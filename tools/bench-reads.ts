@@ -46,6 +46,8 @@ export async function benchmarkReads(options: { quick: boolean; line: (text: str
   const filled = performance.now();
   for (let m = 61; m >= 1; m--) model.applyDelta(minuteOfTraffic(nowMinute - m * MINUTE, m));
   options.line(`reads: read model filled with ${(SERVICES + PEERS).toLocaleString('en')} components, ${(SERVICES * PER_SERVICE).toLocaleString('en')} dependencies and ${model.bucketCount().toLocaleString('en')} minute buckets in ${((performance.now() - filled) / 1000).toFixed(0)} s`);
+  const memory = process.memoryUsage();
+  options.line(`reads: buckets take ${(model.bucketBytes() / 1e6).toFixed(0)} MB of typed arrays; heap used ${(memory.heapUsed / 1e6).toFixed(0)} MB, array buffers ${(memory.arrayBuffers / 1e6).toFixed(0)} MB, RSS ${(memory.rss / 1e6).toFixed(0)} MB`);
   const noNeo4j = { executeQuery: async () => ({ records: [] }) } as unknown as OrreryYogaOptions['driver'];
   const yoga = createOrreryYoga({ driver: noNeo4j, database: 'neo4j', readModel: model });
   const cpuMsOf = async (query: string): Promise<{ cpuMs: number; bytes: number }> => {

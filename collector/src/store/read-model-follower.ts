@@ -20,7 +20,7 @@
 // Roll-up and retention of the model follow the same plan as Neo4j's (rollUp, every minute).
 import type { Driver } from 'neo4j-driver';
 import type { ComponentKind, DependencyKind } from '../model/interaction.ts';
-import type { Bucket } from '../timeline/buckets.ts';
+import { BucketSeries, type Bucket } from '../timeline/buckets.ts';
 import { edgeKey, type ReadModel } from '../timeline/read-model.ts';
 import { MINUTE_MS } from '../timeline/tiers.ts';
 import { bucketOf, intentOf, num, optNum, str } from './read-model-loader.ts';
@@ -55,17 +55,16 @@ export interface FollowerStats {
 
 
 /** Minute buckets of a series from `sinceMs` on, summed (calls and unconsumed messages). */
-function recentTotal(series: readonly Bucket[], sinceMs: number): number {
+function recentTotal(series: BucketSeries, sinceMs: number): number {
   let total = 0;
   for (const b of series) if (b.resMs === MINUTE_MS && b.startMs >= sinceMs) total += b.calls + b.unconsumed;
   return total;
 }
 
-/** Replaces a series' minute buckets from `sinceMs` on with `fresh` (sorted by start). */
-function replaceRecent(series: Bucket[], sinceMs: number, fresh: readonly Bucket[]): Bucket[] {
-  const kept = series.filter((b) => !(b.resMs === MINUTE_MS && b.startMs >= sinceMs));
-  for (const b of fresh) kept.push(b);
-  return kept.sort((a, b) => a.startMs - b.startMs || a.resMs - b.resMs);
+/** A series with its minute buckets from `sinceMs` on replaced by `fresh`. */
+function replaceRecent(series: BucketSeries, sinceMs: number, fresh: readonly Bucket[]): BucketSeries {
+  const kept = [...series].filter((b) => !(b.resMs === MINUTE_MS && b.startMs >= sinceMs));
+  return BucketSeries.of([...kept, ...fresh]);
 }
 
 type Row = Record<string, unknown>;
@@ -178,7 +177,7 @@ export function createReadModelFollower(options: ReadModelFollowerOptions) {
         if (!e) continue;
         const fresh = edgeBuckets.get(key) ?? [];
         if (initial) {
-          model.replaceEdgeBuckets(e, fresh.sort((a, b) => a.startMs - b.startMs || a.resMs - b.resMs));
+          model.replaceEdgeBuckets(e, BucketSeries.of(fresh));
           continue;
         }
         const grewBy = num(r.calls) + num(r.unconsumed) - (before.get(key) ?? 0);
@@ -194,12 +193,12 @@ export function createReadModelFollower(options: ReadModelFollowerOptions) {
         await rows('MATCH (b:Bucket) WHERE b.from = $from AND b.to = $to AND b.kind = $kind AND b.protocol = $protocol RETURN properties(b) AS b',
           (b) => all.push(bucketOf(b, num(b.calls), num(b.errors), num(b.unconsumed))), s);
         const e = edges.get(s.key as string);
-        if (e) model.replaceEdgeBuckets(e, all.sort((a, b) => a.startMs - b.startMs || a.resMs - b.resMs));
+        if (e) model.replaceEdgeBuckets(e, BucketSeries.of(all));
       }
       for (const [name, fresh] of componentBuckets) {
         const c = model.component(name);
         if (!c) continue;
-        if (initial) c.buckets = fresh.sort((a, b) => a.startMs - b.startMs || a.resMs - b.resMs);
+        if (initial) c.buckets = BucketSeries.of(fresh);
         else model.replaceComponentBuckets(c, replaceRecent(c.buckets, sinceMs, fresh));
       }
       await rows('MATCH (b:ComponentVersion) RETURN properties(b) AS b', (v) => model.loadVersion(v.component as string, v.version as string, num(v.firstSeen), num(v.lastSeen)));

@@ -1,18 +1,15 @@
-// One series of time buckets (a dependency's or a component's), kept sorted by start, with
-// latency histograms stored sparse ([bin, count, bin, count, ...]): a minute of one edge touches a
+// Window sums over a series of time buckets (bucket-series.ts), and their quantiles. Latency
+// histograms are stored sparse ([bin, count, bin, count, ...]): a minute of one edge touches a
 // handful of the 191 bins, so dense lists would be most of the read model's memory. Pure.
 import { addCounts, type Counts, zeroCounts } from '../aggregate/counts.ts';
-import { bucketValueMs, HISTOGRAM_BUCKETS, mergeSparse } from '../aggregate/latency-histogram.ts';
-import { rolledStart, type RollupPlan } from './tiers.ts';
+import { bucketValueMs, HISTOGRAM_BUCKETS } from '../aggregate/latency-histogram.ts';
+import {
+  type BucketSeries, R_CALLEE_ERRORS, R_CALLS, R_ERRORS, R_LAT_AT, R_LAT_LEN, R_PROPAGATED, R_RES, R_START, R_TRACES, R_UNCONSUMED, STRIDE,
+} from './bucket-series.ts';
 
 export { addCounts, type Counts, zeroCounts };
 
-export interface Bucket extends Counts {
-  startMs: number;
-  resMs: number;
-  /** Sparse histogram: bin indexes ascending, each followed by its count. */
-  latency: number[];
-}
+export { BucketSeries, type Bucket, type BucketInput } from './bucket-series.ts';
 
 /** Dense counts per bin (as the aggregator and Neo4j keep them) to sparse pairs. */
 export function sparse(dense: readonly number[]): number[] {
@@ -29,45 +26,6 @@ export function dense(pairs: readonly number[]): number[] {
     out[pairs[i]!] = pairs[i + 1]!;
   }
   return out;
-}
-
-/** Adds a bucket into the series: merged with the one of the same start and resolution, or inserted in order. */
-export function addBucket(series: Bucket[], b: Bucket): void {
-  let lo = 0;
-  let hi = series.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    const m = series[mid]!;
-    if (m.startMs < b.startMs || (m.startMs === b.startMs && m.resMs < b.resMs)) lo = mid + 1;
-    else hi = mid;
-  }
-  const at = series[lo];
-  if (at && at.startMs === b.startMs && at.resMs === b.resMs) {
-    addCounts(at, b);
-    at.latency = mergeSparse(at.latency, b.latency);
-  } else series.splice(lo, 0, { ...b, latency: [...b.latency] });
-}
-
-/** The series after roll-up and retention: old minutes summed into hours, old hours into days, expired dropped. */
-export function rollUp(series: Bucket[], plan: RollupPlan): Bucket[] {
-  if (!needsChange(series, plan)) return series;
-  const out: Bucket[] = [];
-  for (const b of series) {
-    const target = rolledStart(b.startMs, b.resMs, plan);
-    if (target.startMs + target.resMs <= plan.dropBefore) continue;
-    addBucket(out, { ...b, startMs: target.startMs, resMs: target.resMs });
-  }
-  return out;
-}
-
-function needsChange(series: readonly Bucket[], plan: RollupPlan): boolean {
-  for (const b of series) {
-    if (b.startMs + b.resMs <= plan.dropBefore) return true;
-    if (rolledStart(b.startMs, b.resMs, plan).resMs !== b.resMs) return true;
-    // Sorted by start: from here on every bucket is younger than any cutoff.
-    if (b.startMs >= plan.minutesBefore) return false;
-  }
-  return false;
 }
 
 /** What a window sums to. */
@@ -92,43 +50,28 @@ export function resetWindowSum(sum: WindowSum): void {
 }
 
 /**
- * The index of the first bucket starting at or after `fromMs`, searched from the newest end
- * outwards (1, 2, 4, ... back), then by halves: windows are mostly recent, so the probes land on
- * buckets the caller reads anyway. A plain binary search visits buckets spread over the whole
- * series, a cache miss each, and was most of a 20,000-edge window's cost.
- */
-export function firstAtOrAfter(series: readonly Bucket[], fromMs: number): number {
-  let hi = series.length;
-  let step = 1;
-  while (hi - step >= 0 && series[hi - step]!.startMs >= fromMs) {
-    hi -= step;
-    step *= 2;
-  }
-  let lo = Math.max(0, hi - step);
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (series[mid]!.startMs < fromMs) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/**
  * Adds the buckets starting in [fromMs, toMs) into `sum`. A window is summed from the buckets
  * that start inside it: exact at minute resolution; a window reaching into rolled-up time is
  * summed by whole hours or days (the resolution the answer reports).
  */
-export function sumWindow(series: readonly Bucket[], fromMs: number, toMs: number, sum: WindowSum): void {
-  for (let i = firstAtOrAfter(series, fromMs); i < series.length; i++) {
-    const b = series[i]!;
-    if (b.startMs >= toMs) break;
-    addCounts(sum, b);
-    if (b.resMs > sum.resMs) sum.resMs = b.resMs;
-    const lat = b.latency;
-    for (let k = 0; k < lat.length; k += 2) {
-      const bin = lat[k]!;
+export function sumWindow(series: BucketSeries, fromMs: number, toMs: number, sum: WindowSum): void {
+  const r = series.rows;
+  const pool = series.pool;
+  for (let i = series.firstAtOrAfter(fromMs); i < series.length; i++) {
+    const o = i * STRIDE;
+    if (r[o + R_START]! >= toMs) break;
+    sum.calls += r[o + R_CALLS]!;
+    sum.errors += r[o + R_ERRORS]!;
+    sum.calleeErrors += r[o + R_CALLEE_ERRORS]!;
+    sum.propagatedErrors += r[o + R_PROPAGATED]!;
+    sum.traces += r[o + R_TRACES]!;
+    sum.unconsumed += r[o + R_UNCONSUMED]!;
+    if (r[o + R_RES]! > sum.resMs) sum.resMs = r[o + R_RES]!;
+    const end = r[o + R_LAT_AT]! + r[o + R_LAT_LEN]!;
+    for (let k = r[o + R_LAT_AT]!; k < end; k += 2) {
+      const bin = pool[k]!;
       if (sum.latency[bin] === 0) sum.touched.push(bin);
-      sum.latency[bin]! += lat[k + 1]!;
+      sum.latency[bin]! += pool[k + 1]!;
     }
   }
 }

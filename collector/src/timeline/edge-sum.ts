@@ -5,7 +5,8 @@
 // adds to it. Pure.
 import { addCounts, zeroCounts, type Counts } from '../aggregate/counts.ts';
 import { bucketValueMs, mergeSparse } from '../aggregate/latency-histogram.ts';
-import { firstAtOrAfter, type Bucket, type WindowSum } from './buckets.ts';
+import { R_CALLEE_ERRORS, R_CALLS, R_ERRORS, R_LAT_AT, R_LAT_LEN, R_PROPAGATED, R_START, R_TRACES, R_UNCONSUMED, STRIDE, type BucketSeries } from './bucket-series.ts';
+import type { WindowSum } from './buckets.ts';
 
 export interface EdgeSum extends Counts {
   latency: readonly number[];
@@ -24,37 +25,55 @@ export function addToSum(sum: EdgeSum, b: Counts & { latency: readonly number[] 
   if (b.latency.length > 0) sum.latency = mergeSparse(sum.latency, b.latency);
 }
 
-/** Takes one bucket back out of the sum (the window slid past it). */
-export function subtractFromSum(sum: EdgeSum, b: Counts & { latency: readonly number[] }): void {
-  sum.calls -= b.calls;
-  sum.errors -= b.errors;
-  sum.calleeErrors -= b.calleeErrors;
-  sum.propagatedErrors -= b.propagatedErrors;
-  sum.traces -= b.traces;
-  sum.unconsumed -= b.unconsumed;
-  if (b.latency.length > 0) sum.latency = subtractSparse(sum.latency, b.latency);
-}
-
 /**
  * Adds (sign 1) or subtracts (sign -1) the buckets of `series` starting in [fromMs, toMs).
  * Returns whether any bucket was in that strip.
  */
-export function applyStrip(sum: EdgeSum, series: readonly Bucket[], fromMs: number, toMs: number, sign: 1 | -1): boolean {
+export function applyStrip(sum: EdgeSum, series: BucketSeries, fromMs: number, toMs: number, sign: 1 | -1): boolean {
+  const r = series.rows;
   let any = false;
-  for (let i = firstAtOrAfter(series, fromMs); i < series.length; i++) {
-    const b = series[i]!;
-    if (b.startMs >= toMs) break;
-    if (sign === 1) addToSum(sum, b);
-    else subtractFromSum(sum, b);
+  for (let i = series.firstAtOrAfter(fromMs); i < series.length; i++) {
+    const o = i * STRIDE;
+    if (r[o + R_START]! >= toMs) break;
+    sum.calls += sign * r[o + R_CALLS]!;
+    sum.errors += sign * r[o + R_ERRORS]!;
+    sum.calleeErrors += sign * r[o + R_CALLEE_ERRORS]!;
+    sum.propagatedErrors += sign * r[o + R_PROPAGATED]!;
+    sum.traces += sign * r[o + R_TRACES]!;
+    sum.unconsumed += sign * r[o + R_UNCONSUMED]!;
+    const len = r[o + R_LAT_LEN]!;
+    if (len > 0) sum.latency = mergeSigned(sum.latency, series.pool, r[o + R_LAT_AT]!, len, sign);
     any = true;
   }
   return any;
 }
 
-/** Whether `series` has a bucket starting in [fromMs, toMs). */
-export function hasBucketIn(series: readonly Bucket[], fromMs: number, toMs: number): boolean {
-  const i = firstAtOrAfter(series, fromMs);
-  return i < series.length && series[i]!.startMs < toMs;
+/** Sparse `a` plus (or minus) the pairs `pool[at, at + len)`; bins that reach zero are dropped. */
+function mergeSigned(a: readonly number[], pool: Float64Array, at: number, len: number, sign: 1 | -1): number[] {
+  const out: number[] = [];
+  let i = 0;
+  let j = at;
+  const end = at + len;
+  while (i < a.length || j < end) {
+    let bin: number;
+    let count: number;
+    if (j >= end || (i < a.length && a[i]! < pool[j]!)) {
+      bin = a[i]!;
+      count = a[i + 1]!;
+      i += 2;
+    } else if (i >= a.length || pool[j]! < a[i]!) {
+      bin = pool[j]!;
+      count = sign * pool[j + 1]!;
+      j += 2;
+    } else {
+      bin = a[i]!;
+      count = a[i + 1]! + sign * pool[j + 1]!;
+      i += 2;
+      j += 2;
+    }
+    if (count > 0) out.push(bin, count);
+  }
+  return out;
 }
 
 /** A dense window sum (buckets.ts sumWindow) as an EdgeSum. */
@@ -66,19 +85,6 @@ export function edgeSumOf(scratch: WindowSum): EdgeSum {
     calls: scratch.calls, errors: scratch.errors, calleeErrors: scratch.calleeErrors, propagatedErrors: scratch.propagatedErrors,
     traces: scratch.traces, unconsumed: scratch.unconsumed, latency,
   };
-}
-
-/** a - b for sparse histograms; bins that reach zero are dropped. */
-export function subtractSparse(a: readonly number[], b: readonly number[]): number[] {
-  const out: number[] = [];
-  let j = 0;
-  for (let i = 0; i < a.length; i += 2) {
-    const bin = a[i]!;
-    while (j < b.length && b[j]! < bin) j += 2;
-    const left = j < b.length && b[j] === bin ? a[i + 1]! - b[j + 1]! : a[i + 1]!;
-    if (left > 0) out.push(bin, left);
-  }
-  return out;
 }
 
 /** The q-quantiles (ascending qs) of a sparse histogram, ms; undefined each when it is empty. */

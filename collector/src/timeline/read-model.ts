@@ -9,7 +9,7 @@ import { MAX_EXEMPLARS, mergeExemplars, mergeLifetime } from '../aggregate/count
 import { quantileMs } from '../aggregate/latency-histogram.ts';
 import type { ComponentKind, DependencyKind } from '../model/interaction.ts';
 import type { ComponentNode, DependencyEdge, Intent, WorkflowStats } from '../model/graph-snapshot.ts';
-import { addBucket, newWindowSum, resetWindowSum, rollUp, sparse, sumWindow, windowQuantileMs, type Bucket, type Counts, type WindowSum } from './buckets.ts';
+import { BucketSeries, newWindowSum, resetWindowSum, sparse, sumWindow, windowQuantileMs, type Bucket, type BucketInput, type Counts, type WindowSum } from './buckets.ts';
 import { createChangeLog, type ChangesSince } from './change-log.ts';
 import { sparseQuantilesMs, type EdgeSum } from './edge-sum.ts';
 import { MINUTE_MS, rollupPlan, type Tiers } from './tiers.ts';
@@ -34,7 +34,7 @@ export interface ModelComponent {
   system: string | undefined;
   intent: Intent;
   /** Minutes (and rolled-up hours and days) in which it sent spans; `calls` counts sightings. */
-  buckets: Bucket[];
+  buckets: BucketSeries;
 }
 
 /** Lifetime facts of a dependency and its buckets. */
@@ -51,7 +51,7 @@ export interface ModelEdge extends Counts {
   lastSeenMs: number;
   exemplarTraceIds: string[];
   documented: boolean;
-  buckets: Bucket[];
+  buckets: BucketSeries;
   /** The newest bucket in which the callee failed: how its caller reacted the last time (observed-graph.ts). */
   newestFailure: Pick<Bucket, 'startMs' | 'calleeErrors' | 'propagatedErrors'> | undefined;
 }
@@ -67,9 +67,9 @@ export interface ModelWorkflow {
   exemplarTraceIds: string[];
   lastSeenMs: number;
   /** Runs per bucket: calls = runs, errors = failed runs, unconsumed = manual runs. */
-  buckets: Bucket[];
+  buckets: BucketSeries;
   /** Unhandled error paths per bucket (calls = runs that took the path). */
-  unhandledBuckets: Map<string, Bucket[]>;
+  unhandledBuckets: Map<string, BucketSeries>;
 }
 
 /** A dependency as a window sees it: the window's metrics, lifetime identity. */
@@ -139,7 +139,7 @@ export function createReadModel(options: { tiers: Tiers }) {
     if (!m) {
       m = {
         name: c.name, kind: c.kind, virtual: c.virtual, namespace: undefined, environment: undefined, versions: [], entryPoint: false,
-        firstSeenMs: c.firstSeenMs, lastSeenMs: c.lastSeenMs, documented: false, owner: undefined, system: undefined, intent: NO_INTENT, buckets: [],
+        firstSeenMs: c.firstSeenMs, lastSeenMs: c.lastSeenMs, documented: false, owner: undefined, system: undefined, intent: NO_INTENT, buckets: new BucketSeries(),
       };
       components.set(c.name, m);
       views.componentBuckets(m, []);
@@ -159,7 +159,7 @@ export function createReadModel(options: { tiers: Tiers }) {
     m.environment = c.environment ?? m.environment;
     if (c.entryPoint) m.entryPoint = true;
     for (const v of c.versions) if (!m.versions.includes(v)) m.versions.push(v);
-    for (const b of c.buckets) addBucket(m.buckets, bucketFrom(b.startMs, MINUTE_MS, noCounts(b.sightings), []));
+    for (const b of c.buckets) m.buckets.add(bucketFrom(b.startMs, MINUTE_MS, noCounts(b.sightings), []));
     if (c.buckets.length > 0) views.componentBuckets(m, c.buckets.map((b) => b.startMs));
     for (const v of c.versionSightings) noteVersion(c.name, v.version, v.firstSeenMs, v.lastSeenMs);
     if (!c.virtual) newestSeenMs = Math.max(newestSeenMs, c.lastSeenMs);
@@ -182,7 +182,7 @@ export function createReadModel(options: { tiers: Tiers }) {
     if (!e) {
       e = {
         key, from: d.from, to: d.to, kind: d.kind, protocol: d.protocol, operation: undefined, calls: 0, errors: 0, calleeErrors: 0, propagatedErrors: 0,
-        traces: 0, unconsumed: 0, latency: [], firstSeenMs: d.firstSeenMs, lastSeenMs: d.lastSeenMs, exemplarTraceIds: [], documented: false, buckets: [],
+        traces: 0, unconsumed: 0, latency: [], firstSeenMs: d.firstSeenMs, lastSeenMs: d.lastSeenMs, exemplarTraceIds: [], documented: false, buckets: new BucketSeries(),
         newestFailure: undefined,
       };
       edges.set(key, e);
@@ -194,7 +194,7 @@ export function createReadModel(options: { tiers: Tiers }) {
     const e = edge(d);
     mergeLifetime(e, d);
     for (const b of d.buckets) {
-      addBucket(e.buckets, { ...b, resMs: MINUTE_MS, latency: b.latency });
+      e.buckets.add({ ...b, resMs: MINUTE_MS });
       noteFailure(e, b);
     }
     views.edgeBuckets(e, d.buckets);
@@ -215,7 +215,7 @@ export function createReadModel(options: { tiers: Tiers }) {
   function workflow(key: string, entry: string, operation: string, lastSeenMs: number): ModelWorkflow {
     let w = workflows.get(key);
     if (!w) {
-      w = { key, entry, operation, runs: 0, failedRuns: 0, manualRuns: 0, unhandled: new Map(), exemplarTraceIds: [], lastSeenMs, buckets: [], unhandledBuckets: new Map() };
+      w = { key, entry, operation, runs: 0, failedRuns: 0, manualRuns: 0, unhandled: new Map(), exemplarTraceIds: [], lastSeenMs, buckets: new BucketSeries(), unhandledBuckets: new Map() };
       workflows.set(key, w);
     }
     w.lastSeenMs = Math.max(w.lastSeenMs, lastSeenMs);
@@ -236,15 +236,15 @@ export function createReadModel(options: { tiers: Tiers }) {
       } else w.unhandled.set(u.key, { path: u.path, count: u.count, exemplarTraceIds: u.exemplarTraceIds.slice(0, MAX_EXEMPLARS) });
     }
     for (const b of d.buckets) {
-      addBucket(w.buckets, bucketFrom(b.startMs, MINUTE_MS, noCounts(b.runs, b.failedRuns, b.manualRuns), []));
+      w.buckets.add(bucketFrom(b.startMs, MINUTE_MS, noCounts(b.runs, b.failedRuns, b.manualRuns), []));
       for (const u of b.unhandled) addUnhandledBucket(w, u.key, bucketFrom(b.startMs, MINUTE_MS, noCounts(u.count), []));
     }
   }
 
-  function addUnhandledBucket(w: ModelWorkflow, pathKey: string, b: Bucket): void {
+  function addUnhandledBucket(w: ModelWorkflow, pathKey: string, b: BucketInput): void {
     let series = w.unhandledBuckets.get(pathKey);
-    if (!series) w.unhandledBuckets.set(pathKey, (series = []));
-    addBucket(series, b);
+    if (!series) w.unhandledBuckets.set(pathKey, (series = new BucketSeries()));
+    series.add(b);
   }
 
   /** The version being built is done: its changes are remembered under it. */
@@ -337,8 +337,8 @@ export function createReadModel(options: { tiers: Tiers }) {
       const plan = rollupPlan(nowMs, options.tiers);
       // rollUp returns the series itself when nothing in it aged.
       let aged = false;
-      const age = (series: Bucket[]) => {
-        const out = rollUp(series, plan);
+      const age = (series: BucketSeries) => {
+        const out = series.rolledUp(plan);
         if (out !== series) aged = true;
         return out;
       };
@@ -369,7 +369,7 @@ export function createReadModel(options: { tiers: Tiers }) {
         if (known.lastSeenMs !== c.lastSeenMs || known.kind !== c.kind || known.versions.length !== c.versions.length) changedComponents.add(c.name);
         Object.assign(known, c);
       } else {
-        const m: ModelComponent = { ...c, buckets: [] };
+        const m: ModelComponent = { ...c, buckets: new BucketSeries() };
         components.set(c.name, m);
         views.componentBuckets(m, []);
         changedComponents.add(c.name);
@@ -388,25 +388,24 @@ export function createReadModel(options: { tiers: Tiers }) {
           changedEdges.add(known);
         }
       } else {
-        const m: ModelEdge = { ...e, key, buckets: [], newestFailure: undefined };
+        const m: ModelEdge = { ...e, key, buckets: new BucketSeries(), newestFailure: undefined };
         edges.set(key, m);
         views.edgeChanged(m);
         changedEdges.add(m);
       }
       newestSeenMs = Math.max(newestSeenMs, e.lastSeenMs);
     },
-    /** Replaces a dependency's buckets (sorted by start) with what Neo4j holds. */
-    replaceEdgeBuckets(e: ModelEdge, buckets: Bucket[]): void {
+    /** Replaces a dependency's buckets with what Neo4j holds. */
+    replaceEdgeBuckets(e: ModelEdge, buckets: BucketSeries): void {
       e.buckets = buckets;
-      let i = buckets.length - 1;
-      while (i >= 0 && buckets[i]!.calleeErrors === 0) i--;
+      const i = buckets.newestWithCalleeErrors();
       e.newestFailure = undefined;
-      if (i >= 0) noteFailure(e, buckets[i]!);
+      if (i >= 0) noteFailure(e, buckets.at(i));
       views.edgeReplaced(e);
       changedEdges.add(e);
     },
-    /** Replaces a component's buckets (sorted by start) with what Neo4j holds. */
-    replaceComponentBuckets(c: ModelComponent, buckets: Bucket[]): void {
+    /** Replaces a component's buckets with what Neo4j holds. */
+    replaceComponentBuckets(c: ModelComponent, buckets: BucketSeries): void {
       c.buckets = buckets;
       views.componentReplaced();
       changedComponents.add(c.name);
@@ -414,12 +413,12 @@ export function createReadModel(options: { tiers: Tiers }) {
     loadEdgeBucket(from: string, to: string, kind: DependencyKind, protocol: string, b: Bucket): void {
       const e = edges.get(edgeKey(from, to, kind, protocol));
       if (!e) return;
-      addBucket(e.buckets, b);
+      e.buckets.add(b);
       noteFailure(e, b);
     },
     loadComponentBucket(name: string, b: Bucket): void {
       const c = components.get(name);
-      if (c) addBucket(c.buckets, b);
+      if (c) c.buckets.add(b);
     },
     loadVersion: noteVersion,
     loadWorkflow(w: WorkflowStats & { key: string }): void {
@@ -432,7 +431,7 @@ export function createReadModel(options: { tiers: Tiers }) {
     },
     loadWorkflowBucket(key: string, b: Bucket): void {
       const w = workflows.get(key);
-      if (w) addBucket(w.buckets, b);
+      if (w) w.buckets.add(b);
     },
     loadUnhandledBucket(key: string, pathKey: string, b: Bucket): void {
       const w = workflows.get(key);
@@ -553,6 +552,18 @@ export function createReadModel(options: { tiers: Tiers }) {
       for (const c of components.values()) n += c.buckets.length;
       for (const e of edges.values()) n += e.buckets.length;
       for (const w of workflows.values()) n += w.buckets.length;
+      return n;
+    },
+
+    /** Bytes the buckets' arrays take (spare capacity included), for the benchmark's memory figure. */
+    bucketBytes(): number {
+      let n = 0;
+      for (const c of components.values()) n += c.buckets.bytes();
+      for (const e of edges.values()) n += e.buckets.bytes();
+      for (const w of workflows.values()) {
+        n += w.buckets.bytes();
+        for (const series of w.unhandledBuckets.values()) n += series.bytes();
+      }
       return n;
     },
   };

@@ -4,7 +4,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createGraphAggregator } from '../aggregate/graph-aggregator.ts';
 import { newWindowSum, resetWindowSum, sumWindow, windowQuantilesMs } from './buckets.ts';
-import { subtractSparse, sparseQuantilesMs } from './edge-sum.ts';
+import { applyStrip, sparseQuantilesMs } from './edge-sum.ts';
+import { BucketSeries } from './bucket-series.ts';
 import { createReadModel, type ReadModel } from './read-model.ts';
 import { DAY_MS, HOUR_MS, MINUTE_MS, tiersFor } from './tiers.ts';
 import type { ResolvedWindow } from './time-window.ts';
@@ -47,7 +48,7 @@ function expected(model: ReadModel, window: ResolvedWindow): string[] {
 function expectedActive(model: ReadModel, window: ResolvedWindow): string[] {
   const names = new Set<string>();
   for (const d of model.dependencies(window)) names.add(d.from).add(d.to);
-  for (const c of model.allComponents()) if (c.buckets.some((b) => b.startMs >= window.fromMs && b.startMs < window.toMs)) names.add(c.name);
+  for (const c of model.allComponents()) if ([...c.buckets].some((b) => b.startMs >= window.fromMs && b.startMs < window.toMs)) names.add(c.name);
   return [...names].sort();
 }
 
@@ -86,9 +87,9 @@ function replace(model: ReadModel, o: Extract<Op, { op: 'replace' }>): void {
   if (!e) return;
   const cut = NOW - o.keepBeforeMinutesAgo * MINUTE_MS;
   const startMs = Math.floor((NOW - o.extraMinutesAgo * MINUTE_MS) / MINUTE_MS) * MINUTE_MS;
-  const kept = e.buckets.filter((b) => b.startMs < cut && b.startMs !== startMs);
+  const kept = [...e.buckets].filter((b) => b.startMs < cut && b.startMs !== startMs);
   kept.push({ startMs, resMs: MINUTE_MS, calls: 3, errors: 1, calleeErrors: 1, propagatedErrors: 0, traces: 2, unconsumed: 0, latency: [40, 3] });
-  model.replaceEdgeBuckets(e, kept.sort((a, b) => a.startMs - b.startMs || a.resMs - b.resMs));
+  model.replaceEdgeBuckets(e, BucketSeries.of(kept));
   model.refreshed();
 }
 
@@ -147,8 +148,15 @@ describe('window views', () => {
 
 describe('sparse histograms', () => {
   it('subtract bin by bin, dropping emptied bins, and give quantiles like the dense sum', () => {
-    expect(subtractSparse([1, 5, 3, 2, 9, 1], [3, 2, 9, 1])).toEqual([1, 5]);
-    expect(subtractSparse([1, 5, 3, 2], [1, 1])).toEqual([1, 4, 3, 2]);
+    const minute = (startMs: number, latency: number[]) =>
+      ({ startMs, resMs: MINUTE_MS, calls: 1, errors: 0, calleeErrors: 0, propagatedErrors: 0, traces: 1, unconsumed: 0, latency });
+    const series = BucketSeries.of([minute(0, [3, 2, 9, 1]), minute(MINUTE_MS, [1, 1])]);
+    const sum = { calls: 2, errors: 0, calleeErrors: 0, propagatedErrors: 0, traces: 2, unconsumed: 0, latency: [1, 5, 3, 2, 9, 1] };
+    expect(applyStrip(sum, series, 0, MINUTE_MS, -1)).toBe(true);
+    expect([sum.calls, sum.latency]).toEqual([1, [1, 5]]);
+    expect(applyStrip(sum, series, MINUTE_MS, 2 * MINUTE_MS, -1)).toBe(true);
+    expect([sum.calls, sum.latency]).toEqual([0, [1, 4]]);
+    expect(applyStrip(sum, series, 2 * MINUTE_MS, 3 * MINUTE_MS, 1)).toBe(false);
     expect(sparseQuantilesMs([10, 50, 20, 50], [0.5, 0.95])).toEqual(sparseQuantilesMs([10, 50], [1]).concat(sparseQuantilesMs([20, 1], [1])));
     expect(sparseQuantilesMs([], [0.5])).toEqual([undefined]);
   });

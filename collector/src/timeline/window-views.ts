@@ -10,7 +10,7 @@
 // does not rebuild 20,000 entries); a dependency joining or leaving the window rebuilds them.
 // Pure (the model's maps are read through the options).
 import { newWindowSum, resetWindowSum, sumWindow } from './buckets.ts';
-import { addToSum, applyStrip, copyEdgeSum, edgeSumOf, emptyEdgeSum, hasBucketIn, isEmptySum, type EdgeSum } from './edge-sum.ts';
+import { addToSum, applyStrip, copyEdgeSum, edgeSumOf, emptyEdgeSum, isEmptySum, type EdgeSum } from './edge-sum.ts';
 import type { Counts } from './buckets.ts';
 import type { ModelComponent, ModelEdge, WindowedEdge } from './read-model.ts';
 import type { ResolvedWindow } from './time-window.ts';
@@ -196,7 +196,7 @@ export function createWindowViews(options: WindowViewsOptions) {
       const ends = index(v);
       const out: ModelComponent[] = [];
       for (const c of options.components()) {
-        if (window.all || ends.has(c.name) || hasBucketIn(c.buckets, window.fromMs, window.toMs)) out.push(c);
+        if (window.all || ends.has(c.name) || c.buckets.hasBucketIn(window.fromMs, window.toMs)) out.push(c);
       }
       out.sort((a, b) => options.compareNames(a.name, b.name));
       v.activeNames = new Set(out.map((c) => c.name));

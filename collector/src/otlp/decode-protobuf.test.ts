@@ -126,6 +126,33 @@ describe('OTLP/protobuf decoding against the encoder and the JSON decoder', () =
     expect(first).toMatchObject({ serviceName: 'cart', version: '1.0' });
   });
 
+  it('reads a KeyValue whose value comes before its key (fields may come in any order)', () => {
+    const w = protobuf.Writer.create();
+    w.uint32((1 << 3) | 2).fork(); // ResourceSpans
+    w.uint32((1 << 3) | 2).fork().uint32((1 << 3) | 2).fork().uint32((2 << 3) | 2).fork().uint32((1 << 3) | 2).string('cart').ldelim().uint32((1 << 3) | 2).string('service.name').ldelim().ldelim();
+    w.uint32((2 << 3) | 2).fork().uint32((2 << 3) | 2).fork(); // ScopeSpans, Span
+    w.uint32((1 << 3) | 2).bytes(Buffer.from('5b8efff798038103d269b633813fc60c', 'hex')).uint32((2 << 3) | 2).bytes(Buffer.from('eee19b7ec3c1b174', 'hex'));
+    w.uint32((7 << 3) | 1).fixed64(1_000_000).uint32((8 << 3) | 1).fixed64(2_000_000);
+    w.uint32((9 << 3) | 2).fork().uint32((2 << 3) | 2).fork().uint32((1 << 3) | 2).string('/items/:id').ldelim().uint32((1 << 3) | 2).string('http.route').ldelim();
+    w.uint32((9 << 3) | 2).fork().uint32((2 << 3) | 2).fork().uint32((1 << 3) | 2).string('Mozilla').ldelim().uint32((1 << 3) | 2).string('user_agent.original').ldelim();
+    w.ldelim().ldelim().ldelim();
+    const [span] = decodeProtobufTraces(w.finish()).spans;
+    expect(span!.resource.serviceName).toBe('cart');
+    expect(span!.attributes).toEqual({ 'http.route': '/items/:id' });
+  });
+
+  it('decodes more distinct strings than its caches hold, each right', () => {
+    const spans = Array.from({ length: 20_000 }, (_, i) => ({
+      traceId: (i + 1).toString(16).padStart(32, '0'), spanId: (i + 1).toString(16).padStart(16, '0'), name: `GET /items/${i}`, kind: 2,
+      startTimeUnixNano: '1763700000000000000', endTimeUnixNano: '1763700000100000000', attributes: [{ key: 'http.route', value: { stringValue: `/items/${i % 9000}` } }],
+    }));
+    const req = { resourceSpans: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: 'cart' } }] }, scopeSpans: [{ spans }] }] };
+    const decoded = decodeProtobufTraces(encodeProtobufTraces(req)).spans;
+    expect(decoded.map((s) => [s.name, s.attributes['http.route']])).toEqual(spans.map((s, i) => [s.name, `/items/${i % 9000}`]));
+    // The second pass meets strings the first left in the cache, and ones it cleared.
+    expect(decodeProtobufTraces(encodeProtobufTraces(req)).spans.map((s) => s.name)).toEqual(spans.map((s) => s.name));
+  });
+
   it('reads int64 varints as protobufjs writes them, and refuses one cut short', () => {
     fc.assert(fc.property(fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }), (value) => {
       const bytes = protobuf.Writer.create().int64(longOf(String(value))).finish();

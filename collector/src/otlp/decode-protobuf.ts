@@ -148,11 +148,11 @@ function readSpan(reader: Reader, end: number): RawSpan {
       case 1: raw.traceId = readHexBytes(reader); break;
       case 2: raw.spanId = readHexBytes(reader); break;
       case 4: raw.parentSpanId = readHexBytes(reader); break;
-      case 5: raw.name = reader.string(); break;
+      case 5: raw.name = readString(reader); break;
       case 6: raw.kind = reader.int32(); break;
       case 7: raw.startTimeUnixMs = readFixed64Ms(reader); break;
       case 8: raw.endTimeUnixMs = readFixed64Ms(reader); break;
-      case 9: readKeyValue(reader, reader.uint32() + reader.pos, raw.attributes, INFERENCE_ATTRIBUTES); break;
+      case 9: readKeyValue(reader, reader.uint32() + reader.pos, raw.attributes, true); break;
       case 13: {
         const link = readLink(reader, reader.uint32() + reader.pos);
         if (raw.links === NO_LINKS) raw.links = [link];
@@ -190,61 +190,107 @@ function readStatus(reader: Reader, end: number): StatusCode {
   return code;
 }
 
-/** Reads one KeyValue into `into`; with `keep`, values of other keys are skipped undecoded. */
-function readKeyValue(reader: Reader, end: number, into: Record<string, AttributeValue>, keep?: ReadonlySet<string>): void {
-  let key = '';
+/** Reads one KeyValue into `into`; with `onlyInference`, values of other keys are skipped undecoded. */
+function readKeyValue(reader: Reader, end: number, into: Record<string, AttributeValue>, onlyInference = false): void {
+  let key: CachedKey | undefined;
   let value: AttributeValue = null;
-  let wanted = true;
   while (reader.pos < end) {
     const tag = reader.uint32();
     const field = tag >>> 3;
-    if (field === 1 && (tag & 7) === WIRE_LEN) {
-      key = readKey(reader);
-      wanted = keep === undefined || keep.has(key);
-    } else if (field === 2 && (tag & 7) === WIRE_LEN && wanted) {
-      if (keep !== undefined && PRESENCE_ATTRIBUTES.has(key)) {
+    if (field === 1 && (tag & 7) === WIRE_LEN) key = readKey(reader);
+    // A value before its key (fields may come in any order) is decoded: whether it is wanted is not known yet.
+    else if (field === 2 && (tag & 7) === WIRE_LEN && (!onlyInference || key === undefined || key.read !== SKIP)) {
+      if (onlyInference && key !== undefined && key.read === PRESENCE) {
         reader.skipType(WIRE_LEN); // only its presence is read: the value (a query text) is skipped undecoded
         value = true;
       } else value = readAnyValue(reader, reader.uint32() + reader.pos);
     } else reader.skipType(tag & 7);
   }
-  if (wanted) into[key] = value;
+  key ??= EMPTY_KEY;
+  if (!onlyInference || key.read !== SKIP) into[key.key] = value;
 }
 
-// Attribute keys repeat in every span; decoding each from UTF-8 anew made up a tenth of the
-// decode time. Keys are looked up by their bytes in a bounded cache instead.
-const keyCache = new Map<number, Array<{ bytes: Uint8Array; key: string }>>();
-let keyCacheSize = 0;
-const KEY_CACHE_MAX = 4096;
+/** What span decoding does with a key's value: skip it, decode it, or record only that it is there. */
+const SKIP = 0;
+const DECODE = 1;
+const PRESENCE = 2;
+interface CachedKey {
+  key: string;
+  read: typeof SKIP | typeof DECODE | typeof PRESENCE;
+}
+const keyOf = (key: string): CachedKey => ({ key, read: PRESENCE_ATTRIBUTES.has(key) ? PRESENCE : INFERENCE_ATTRIBUTES.has(key) ? DECODE : SKIP });
+const EMPTY_KEY = keyOf('');
 
-function readKey(reader: Reader): string {
+/**
+ * Strings by their UTF-8 bytes, for the short ones that repeat from span to span: attribute keys
+ * (decoding each anew made up a tenth of the decode time) and the values inference reads (routes,
+ * methods, host names). A hit is one hash and one compare, and no new string for the GC. Entries
+ * hold copies of the bytes (a view would keep the request body alive); `clearWhenFull` starts over
+ * when the bound is reached, so a cache of high-cardinality values (URLs with ids) follows what
+ * repeats now instead of keeping the first strings it ever saw.
+ */
+class Utf8Cache<T> {
+  private readonly buckets = new Map<number, Array<{ bytes: Uint8Array; value: T }>>();
+  private size = 0;
+  private readonly maxEntries: number;
+  private readonly clearWhenFull: boolean;
+  private readonly make: (text: string) => T;
+  constructor(maxEntries: number, clearWhenFull: boolean, make: (text: string) => T) {
+    this.maxEntries = maxEntries;
+    this.clearWhenFull = clearWhenFull;
+    this.make = make;
+  }
+
+  read(buf: Buffer, start: number, end: number): T {
+    const length = end - start;
+    if (length === 0 || length > 64) return this.make(buf.toString('utf8', start, end));
+    let hash = length;
+    for (let i = start; i < end; i++) hash = (Math.imul(hash, 31) + buf[i]!) | 0;
+    const bucket = this.buckets.get(hash);
+    if (bucket) {
+      outer: for (const entry of bucket) {
+        const bytes = entry.bytes;
+        if (bytes.length !== length) continue;
+        for (let i = 0; i < length; i++) if (bytes[i] !== buf[start + i]) continue outer;
+        return entry.value;
+      }
+    }
+    const value = this.make(buf.toString('utf8', start, end));
+    if (this.size >= this.maxEntries) {
+      if (!this.clearWhenFull) return value;
+      this.buckets.clear();
+      this.size = 0;
+    }
+    const entry = { bytes: Uint8Array.from(buf.subarray(start, end)), value };
+    const current = this.buckets.get(hash);
+    if (current) current.push(entry);
+    else this.buckets.set(hash, [entry]);
+    this.size++;
+    return value;
+  }
+}
+
+// Keys are few in any estate (they are the conventions' names): filled once, never cleared.
+const keys = new Utf8Cache<CachedKey>(4096, false, keyOf);
+const values = new Utf8Cache<string>(8192, true, (text) => text);
+
+function readKey(reader: Reader): CachedKey {
   const length = reader.uint32();
   const start = reader.pos;
   const end = start + length;
   if (end > reader.len) throw new OtlpDecodeError('attribute key runs past the end of the body');
   reader.pos = end;
-  const buf = reader.buf as Buffer;
-  if (length === 0 || length > 64) return buf.toString('utf8', start, end);
-  let hash = length;
-  for (let i = start; i < end; i += 3) hash = (hash * 31 + buf[i]!) | 0;
-  hash = (hash * 31 + buf[end - 1]!) | 0;
-  const bucket = keyCache.get(hash);
-  if (bucket) {
-    outer: for (const entry of bucket) {
-      if (entry.bytes.length !== length) continue;
-      for (let i = 0; i < length; i++) if (entry.bytes[i] !== buf[start + i]) continue outer;
-      return entry.key;
-    }
-  }
-  const key = buf.toString('utf8', start, end);
-  if (keyCacheSize < KEY_CACHE_MAX) {
-    // A copy, not a view: a view would keep the whole request body alive in the cache.
-    const entry = { bytes: Uint8Array.from(buf.subarray(start, end)), key };
-    if (bucket) bucket.push(entry);
-    else keyCache.set(hash, [entry]);
-    keyCacheSize++;
-  }
-  return key;
+  return keys.read(reader.buf as Buffer, start, end);
+}
+
+/** A string field, through the value cache. */
+function readString(reader: Reader): string {
+  const length = reader.uint32();
+  const start = reader.pos;
+  const end = start + length;
+  if (end > reader.len) throw new OtlpDecodeError('string runs past the end of the body');
+  reader.pos = end;
+  return values.read(reader.buf as Buffer, start, end);
 }
 
 function readAnyValue(reader: Reader, end: number): AttributeValue {
@@ -252,7 +298,7 @@ function readAnyValue(reader: Reader, end: number): AttributeValue {
   while (reader.pos < end) {
     const tag = reader.uint32();
     switch (tag >>> 3) {
-      case 1: value = reader.string(); break;
+      case 1: value = readString(reader); break;
       case 2: value = reader.bool(); break;
       case 3: value = readInt64(reader); break;
       case 4: value = reader.double(); break;

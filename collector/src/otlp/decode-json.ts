@@ -84,10 +84,13 @@ function readSpan(json: Json): RawSpan | string {
 function readAttributes(list: unknown, keep?: ReadonlySet<string>): Attributes {
   const attributes: Attributes = {};
   if (!Array.isArray(list)) return attributes;
-  for (const kv of list) {
-    if (!isObject(kv) || typeof kv.key !== 'string') continue;
-    if (keep && !keep.has(kv.key)) continue;
-    attributes[kv.key] = keep && PRESENCE_ATTRIBUTES.has(kv.key) ? true : readAnyValue(kv.value);
+  for (let i = 0; i < list.length; i++) {
+    const kv: unknown = list[i];
+    // An array has no string `key`: skipped here as any non-object is.
+    if (typeof kv !== 'object' || kv === null) continue;
+    const key = (kv as Json).key;
+    if (typeof key !== 'string' || (keep && !keep.has(key))) continue;
+    attributes[key] = keep && PRESENCE_ATTRIBUTES.has(key) ? true : readAnyValue((kv as Json).value);
   }
   return attributes;
 }
@@ -115,10 +118,19 @@ function readAnyValue(value: unknown): AttributeValue {
 /** int64/fixed64 nanoseconds, sent as a decimal string or a number, to epoch milliseconds. */
 function nanosToMs(value: unknown): number | undefined {
   if (typeof value === 'number') return Number.isInteger(value) && value >= 0 ? value / 1e6 : undefined;
-  if (typeof value !== 'string' || !/^\d{1,20}$/.test(value)) return undefined;
-  // Split before converting: the whole nanosecond count exceeds 2^53.
-  if (value.length <= 6) return Number(value) / 1e6;
-  return Number(value.slice(0, -6)) + Number(value.slice(-6)) / 1e6;
+  if (typeof value !== 'string' || value.length === 0 || value.length > 20) return undefined;
+  // Split while reading the digits: the whole nanosecond count exceeds 2^53, its milliseconds
+  // (at most 14 digits) and the last six digits do not. Same result as converting the two slices.
+  const split = value.length - 6;
+  let ms = 0;
+  let ns = 0;
+  for (let i = 0; i < value.length; i++) {
+    const digit = value.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) return undefined;
+    if (i < split) ms = ms * 10 + digit;
+    else ns = ns * 10 + digit;
+  }
+  return ms + ns / 1e6;
 }
 
 /**

@@ -51,4 +51,30 @@ describe('the finding store', () => {
     await store.reconcile(capFindings([finding('x', 'HIGH'), finding('z', 'HIGH'), finding('y')], 2), 14_000);
     expect(await statusOf('y')).toBe('RESOLVED');
   });
+
+  it('moves only lastSeen of a finding raised again unchanged, rewrites a changed one, and re-creates one removed under it', async () => {
+    await clearGraph(uri);
+    await driver.executeQuery("CREATE (:Component {name: 'svc-a'}), (:Component {name: 'svc-b'})");
+    const store = createFindingStore(driver, 'neo4j');
+    const concerning = (detail: string, components: string[]): RaisedFinding => ({ ...finding('c'), detail, components });
+    const read = async () => {
+      const { records } = await driver.executeQuery(
+        "MATCH (n:Finding {id: 'c'}) OPTIONAL MATCH (n)-[:CONCERNS]->(x) RETURN n.lastSeen AS lastSeen, n.detail AS detail, n.status AS status, collect(x.name) AS names");
+      const r = records[0];
+      return r && { lastSeen: Number(r.get('lastSeen')), detail: r.get('detail') as string, status: r.get('status') as string, names: (r.get('names') as string[]).sort() };
+    };
+    expect((await store.reconcile([concerning('one', ['svc-a'])], 20_000)).opened).toEqual(['c']);
+    expect(await store.reconcile([concerning('one', ['svc-a'])], 21_000)).toEqual({ opened: [], resolved: [], open: 1 });
+    expect(await read()).toEqual({ lastSeen: 21_000, detail: 'one', status: 'OPEN', names: ['svc-a'] });
+    await store.reconcile([concerning('two', ['svc-a', 'svc-b'])], 22_000);
+    expect(await read()).toEqual({ lastSeen: 22_000, detail: 'two', status: 'OPEN', names: ['svc-a', 'svc-b'] });
+    // The graph cleared under a running store: the finding it thinks written is opened again.
+    await driver.executeQuery("MATCH (n:Finding) DETACH DELETE n");
+    expect((await store.reconcile([concerning('two', ['svc-a', 'svc-b'])], 23_000)).opened).toEqual(['c']);
+    expect(await read()).toEqual({ lastSeen: 23_000, detail: 'two', status: 'OPEN', names: ['svc-a', 'svc-b'] });
+    // Resolved, then raised again exactly as before: opened again, not merely touched.
+    expect((await store.reconcile([], 24_000)).resolved).toEqual(['c']);
+    expect((await store.reconcile([concerning('two', ['svc-a', 'svc-b'])], 25_000)).opened).toEqual(['c']);
+    expect((await read())?.status).toBe('OPEN');
+  });
 });

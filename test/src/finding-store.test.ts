@@ -52,7 +52,7 @@ describe('the finding store', () => {
     expect(await statusOf('y')).toBe('RESOLVED');
   });
 
-  it('moves only lastSeen of a finding raised again unchanged, rewrites a changed one, and re-creates one removed under it', async () => {
+  it('moves only lastSeen of a finding raised again unchanged, sets the properties of one about the same components, re-lays a changed one, and re-creates one removed under it', async () => {
     await clearGraph(uri);
     await driver.executeQuery("CREATE (:Component {name: 'svc-a'}), (:Component {name: 'svc-b'})");
     const store = createFindingStore(driver, 'neo4j');
@@ -66,6 +66,8 @@ describe('the finding store', () => {
     expect((await store.reconcile([concerning('one', ['svc-a'])], 20_000)).opened).toEqual(['c']);
     expect(await store.reconcile([concerning('one', ['svc-a'])], 21_000)).toEqual({ opened: [], resolved: [], open: 1 });
     expect(await read()).toEqual({ lastSeen: 21_000, detail: 'one', status: 'OPEN', names: ['svc-a'] });
+    await store.reconcile([concerning('two', ['svc-a'])], 21_500);
+    expect(await read()).toEqual({ lastSeen: 21_500, detail: 'two', status: 'OPEN', names: ['svc-a'] });
     await store.reconcile([concerning('two', ['svc-a', 'svc-b'])], 22_000);
     expect(await read()).toEqual({ lastSeen: 22_000, detail: 'two', status: 'OPEN', names: ['svc-a', 'svc-b'] });
     // The graph cleared under a running store: the finding it thinks written is opened again.

@@ -62,9 +62,18 @@ MATCH (n:Finding) WHERE n.id IN $ids AND n.status <> 'RESOLVED'
 SET n.lastSeen = $nowMs
 RETURN n.id AS id`;
 
+// Raised again with other numbers (evidence, detail) but about the same components: the properties
+// are set, its CONCERNS edges stand.
+const UPDATE_PROPERTIES = `
+UNWIND $rows AS f
+MATCH (n:Finding {id: f.id}) WHERE n.status <> 'RESOLVED'
+SET n.kind = f.kind, n.severity = f.severity, n.severityRank = f.severityRank, n.title = f.title,
+    n.detail = f.detail, n.path = f.path, n.components = f.components, n.evidence = f.evidence, n.lastSeen = $nowMs
+RETURN n.id AS id`;
+
 export function createFindingStore(driver: Driver, database: string, options: { resolveAfterMs: number } = { resolveAfterMs: 0 }) {
-  /** Per finding id, the row last written by this process (JSON). */
-  const written = new Map<string, string>();
+  /** Per finding id, the row last written by this process (JSON), and its components. */
+  const written = new Map<string, { row: string; components: string }>();
   return {
     async reconcile(findings: RaisedFinding[], nowMs: number): Promise<FindingChanges> {
       const rows = findings.map((f) => ({
@@ -79,12 +88,15 @@ export function createFindingStore(driver: Driver, database: string, options: { 
         evidence: JSON.stringify(f.evidence),
       }));
       const heldBack = findings.flatMap((f) => f.heldBack ?? []);
-      const json = new Map(rows.map((r) => [r.id, JSON.stringify(r)]));
-      const unchanged = rows.filter((r) => written.get(r.id) === json.get(r.id)).map((r) => r.id);
+      const now = new Map(rows.map((r) => [r.id, { row: JSON.stringify(r), components: JSON.stringify(r.components) }]));
+      const unchanged = rows.filter((r) => written.get(r.id)?.row === now.get(r.id)!.row).map((r) => r.id);
+      const sameComponents = rows.filter((r) => written.get(r.id)?.row !== now.get(r.id)!.row && written.get(r.id)?.components === now.get(r.id)!.components);
       const session = driver.session({ database });
       try {
-        const { changes, upsertedIds } = await session.executeWrite(async (tx) => {
-          const touched = new Set(unchanged.length > 0 ? (await tx.run(TOUCH_UNCHANGED, { ids: unchanged, nowMs })).records.map((r) => r.get('id') as string) : []);
+        const { changes, writtenIds } = await session.executeWrite(async (tx) => {
+          const ids = (result: { records: Array<{ get: (key: string) => unknown }> }) => result.records.map((r) => r.get('id') as string);
+          const touched = new Set(unchanged.length > 0 ? ids(await tx.run(TOUCH_UNCHANGED, { ids: unchanged, nowMs })) : []);
+          if (sameComponents.length > 0) for (const id of ids(await tx.run(UPDATE_PROPERTIES, { rows: sameComponents, nowMs }))) touched.add(id);
           const toUpsert = rows.filter((r) => !touched.has(r.id));
           const upserted = toUpsert.length > 0 ? (await tx.run(UPSERT, { rows: toUpsert, nowMs })).records : [];
           if (heldBack.length > 0) await tx.run(TOUCH_HELD_BACK, { heldBack, nowMs });
@@ -95,11 +107,11 @@ export function createFindingStore(driver: Driver, database: string, options: { 
               resolved: resolved.records.map((r) => r.get('id') as string),
               open: rows.length,
             },
-            upsertedIds: toUpsert.map((r) => r.id),
+            writtenIds: [...touched, ...toUpsert.map((r) => r.id)],
           };
         });
         // Remembered only once committed (executeWrite may have run the function more than once).
-        for (const id of upsertedIds) written.set(id, json.get(id)!);
+        for (const id of writtenIds) written.set(id, now.get(id)!);
         for (const id of changes.resolved) written.delete(id);
         return changes;
       } finally {

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { mergeSparse } from '../aggregate/latency-histogram.ts';
 import { BucketSeries, type Bucket } from './bucket-series.ts';
 import { newWindowSum, sumWindow } from './buckets.ts';
-import { applyStrip, emptyEdgeSum } from './edge-sum.ts';
+import { applyStripAt, newEdgeSums, readAt, type EdgeSum } from './edge-sum.ts';
 import { DAY_MS, HOUR_MS, MINUTE_MS, rollupPlan, rolledStart, tiersFor, type RollupPlan } from './tiers.ts';
 
 function referenceAdd(series: Bucket[], b: Bucket): void {
@@ -85,11 +85,13 @@ describe('a column-wise bucket series', () => {
         sumWindow(series, fromMs, toMs, sum);
         expect(sum.calls).toBe(inWindow.reduce((n, b) => n + b.calls, 0));
         expect(series.hasBucketIn(fromMs, toMs)).toBe(inWindow.length > 0);
-        const edgeSum = emptyEdgeSum();
-        expect(applyStrip(edgeSum, series, fromMs, toMs, 1)).toBe(inWindow.length > 0);
-        expect(edgeSum.latency).toEqual(inWindow.reduce<number[]>((h, b) => mergeSparse(h, b.latency), []));
-        applyStrip(edgeSum, series, fromMs, toMs, -1);
-        expect([edgeSum.calls, edgeSum.errors, edgeSum.latency]).toEqual([0, 0, []]);
+        const sums = newEdgeSums(3);
+        const read = () => readAt(sums, 2, {} as EdgeSum);
+        expect(applyStripAt(sums, 2, series, fromMs, toMs, 1)).toBe(inWindow.length > 0);
+        expect([read().calls, read().latency]).toEqual([sum.calls, inWindow.reduce<number[]>((h, b) => mergeSparse(h, b.latency), [])]);
+        applyStripAt(sums, 2, series, fromMs, toMs, -1);
+        expect([read().calls, read().errors, read().latency]).toEqual([0, 0, []]);
+        expect(read().calls + readAt(sums, 1, {} as EdgeSum).calls).toBe(0);
       }
       const failed = reference.findLastIndex((b) => b.calleeErrors > 0);
       expect(series.newestWithCalleeErrors()).toBe(failed);

@@ -40,6 +40,8 @@ export interface ModelComponent {
 /** Lifetime facts of a dependency and its buckets. */
 export interface ModelEdge extends Counts {
   key: string;
+  /** Its place in the model's list of dependencies (0, 1, 2, ... in creation order): a slot in each window's sums. */
+  ordinal: number;
   from: string;
   to: string;
   kind: DependencyKind;
@@ -118,6 +120,8 @@ const CHANGES_KEPT = { maxVersions: 5_000, maxNames: 200_000 };
 export function createReadModel(options: { tiers: Tiers }) {
   const components = new Map<string, ModelComponent>();
   const edges = new Map<string, ModelEdge>();
+  /** The same dependencies, each at its ordinal. */
+  const edgeList: ModelEdge[] = [];
   const versions = new Map<string, Map<string, { firstSeenMs: number; lastSeenMs: number }>>();
   const workflows = new Map<string, ModelWorkflow>();
   /** Newest span time written (the ingestion watermark): how far the graph has caught up. */
@@ -126,7 +130,7 @@ export function createReadModel(options: { tiers: Tiers }) {
   let version = 0;
   const changes = createChangeLog<ModelEdge>(CHANGES_KEPT);
   const views = createWindowViews({
-    maxViews: WINDOWS_KEPT, edges: () => edges.values(), components: () => components.values(), answer: windowed,
+    maxViews: WINDOWS_KEPT, edges: () => edgeList, components: () => components.values(), answer: windowed,
     compareNames: (a, b) => byName.compare(a, b),
   });
   /** What the version being built changed, recorded when it is done. */
@@ -181,11 +185,12 @@ export function createReadModel(options: { tiers: Tiers }) {
     let e = edges.get(key);
     if (!e) {
       e = {
-        key, from: d.from, to: d.to, kind: d.kind, protocol: d.protocol, operation: undefined, calls: 0, errors: 0, calleeErrors: 0, propagatedErrors: 0,
+        key, ordinal: edgeList.length, from: d.from, to: d.to, kind: d.kind, protocol: d.protocol, operation: undefined, calls: 0, errors: 0, calleeErrors: 0, propagatedErrors: 0,
         traces: 0, unconsumed: 0, latency: [], firstSeenMs: d.firstSeenMs, lastSeenMs: d.lastSeenMs, exemplarTraceIds: [], documented: false, buckets: new BucketSeries(),
         newestFailure: undefined,
       };
       edges.set(key, e);
+      edgeList.push(e);
     }
     return e;
   }
@@ -377,7 +382,7 @@ export function createReadModel(options: { tiers: Tiers }) {
       if (!c.virtual) newestSeenMs = Math.max(newestSeenMs, c.lastSeenMs);
     },
     /** A dependency's lifetime row; an existing one is updated in place, and re-answered when it changed. */
-    loadEdge(e: Omit<ModelEdge, 'key' | 'buckets' | 'newestFailure'>): void {
+    loadEdge(e: Omit<ModelEdge, 'key' | 'ordinal' | 'buckets' | 'newestFailure'>): void {
       const key = edgeKey(e.from, e.to, e.kind, e.protocol);
       const known = edges.get(key);
       if (known) {
@@ -388,8 +393,9 @@ export function createReadModel(options: { tiers: Tiers }) {
           changedEdges.add(known);
         }
       } else {
-        const m: ModelEdge = { ...e, key, buckets: new BucketSeries(), newestFailure: undefined };
+        const m: ModelEdge = { ...e, key, ordinal: edgeList.length, buckets: new BucketSeries(), newestFailure: undefined };
         edges.set(key, m);
+        edgeList.push(m);
         views.edgeChanged(m);
         changedEdges.add(m);
       }

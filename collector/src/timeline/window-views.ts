@@ -10,7 +10,7 @@
 // does not rebuild 20,000 entries); a dependency joining or leaving the window rebuilds them.
 // Pure (the model's maps are read through the options).
 import { newWindowSum, resetWindowSum, sumWindow } from './buckets.ts';
-import { addToSum, applyStrip, copyEdgeSum, edgeSumOf, emptyEdgeSum, isEmptySum, type EdgeSum } from './edge-sum.ts';
+import { addAt, applyStripAt, clearAt, copyEdgeSums, ensureSlots, isEmptyAt, newEdgeSums, readAt, setFromWindowSum, type EdgeSum, type EdgeSums } from './edge-sum.ts';
 import type { Counts } from './buckets.ts';
 import type { ModelComponent, ModelEdge, WindowedEdge } from './read-model.ts';
 import type { ResolvedWindow } from './time-window.ts';
@@ -19,14 +19,16 @@ export type DependencyIndex = Map<string, { out: WindowedEdge[]; in: WindowedEdg
 
 interface View {
   window: ResolvedWindow;
-  /** Per dependency active in the window, its sums; empty for `all` (lifetime totals are on the edge). */
-  sums: Map<ModelEdge, EdgeSum>;
-  answers: Map<ModelEdge, WindowedEdge>;
-  /** Dependencies whose answer is older than their sums or lifetime facts. */
-  dirty: Set<ModelEdge>;
+  /** Per dependency (by ordinal) active in the window, its sums; none for `all` (lifetime totals are on the edge). */
+  sums: EdgeSums;
+  /** Per dependency (by ordinal), its answer in the window when it is active there. */
+  answers: Array<WindowedEdge | undefined>;
+  /** Ordinals of the dependencies whose answer is older than their sums or lifetime facts, once each. */
+  dirty: number[];
+  isDirty: Uint8Array;
   list: WindowedEdge[] | undefined;
-  /** Where each dependency's answer sits in `list`. */
-  listAt: Map<ModelEdge, number> | undefined;
+  /** Where each dependency's answer sits in `list`, by ordinal. */
+  listAt: Int32Array | undefined;
   index: DependencyIndex | undefined;
   /** Active components sorted by name, and the same as a set to notice a newcomer cheaply. */
   active: ModelComponent[] | undefined;
@@ -36,7 +38,8 @@ interface View {
 export interface WindowViewsOptions {
   /** Views kept (least recently asked dropped first): each holds a sum and an answer per active dependency. */
   maxViews: number;
-  edges: () => Iterable<ModelEdge>;
+  /** The model's dependencies, each at its ordinal (0, 1, 2, ... in creation order; never removed). */
+  edges: () => readonly ModelEdge[];
   components: () => Iterable<ModelComponent>;
   /** A dependency's answer in a window from its sum there (undefined for `all`: lifetime totals); undefined when inactive. */
   answer: (e: ModelEdge, window: ResolvedWindow, sum: EdgeSum | undefined) => WindowedEdge | undefined;
@@ -50,22 +53,44 @@ const inWindow = (w: ResolvedWindow, startMs: number): boolean => startMs >= w.f
 export function createWindowViews(options: WindowViewsOptions) {
   const views = new Map<string, View>();
   const scratch = newWindowSum();
+  /** The sum handed to `answer`, refilled for each dependency (an answer copies what it keeps). */
+  const sumScratch: EdgeSum = { calls: 0, errors: 0, calleeErrors: 0, propagatedErrors: 0, traces: 0, unconsumed: 0, latency: [] };
   const stats = { summed: 0, slid: 0, reused: 0 };
 
-  const newView = (window: ResolvedWindow, sums: Map<ModelEdge, EdgeSum>, dirty: Iterable<ModelEdge>): View =>
-    ({ window, sums, answers: new Map(), dirty: new Set(dirty), list: undefined, listAt: undefined, index: undefined, active: undefined, activeNames: undefined });
+  function newView(window: ResolvedWindow, sums: EdgeSums): View {
+    const n = options.edges().length;
+    const v: View = {
+      window, sums, answers: [], dirty: [], isDirty: new Uint8Array(Math.max(16, n)),
+      list: undefined, listAt: undefined, index: undefined, active: undefined, activeNames: undefined,
+    };
+    for (let at = 0; at < n; at++) if (window.all || sums.has[at]) markDirty(v, at);
+    return v;
+  }
+
+  function markDirty(v: View, at: number): void {
+    if (at >= v.isDirty.length) {
+      const grown = new Uint8Array(Math.max(at + 1, v.isDirty.length * 2));
+      grown.set(v.isDirty);
+      v.isDirty = grown;
+    }
+    if (v.isDirty[at]) return;
+    v.isDirty[at] = 1;
+    v.dirty.push(at);
+  }
 
   /** Summed from the buckets, every dependency. */
   function summed(window: ResolvedWindow): View {
     stats.summed++;
-    if (window.all) return newView(window, new Map(), options.edges());
-    const sums = new Map<ModelEdge, EdgeSum>();
-    for (const e of options.edges()) {
-      resetWindowSum(scratch);
-      sumWindow(e.buckets, window.fromMs, window.toMs, scratch);
-      if (!isEmptySum(scratch)) sums.set(e, edgeSumOf(scratch));
+    const edges = options.edges();
+    const sums = newEdgeSums(edges.length);
+    if (!window.all) {
+      for (let at = 0; at < edges.length; at++) {
+        resetWindowSum(scratch);
+        sumWindow(edges[at]!.buckets, window.fromMs, window.toMs, scratch);
+        setFromWindowSum(sums, at, scratch);
+      }
     }
-    return newView(window, sums, sums.keys());
+    return newView(window, sums);
   }
 
   /** The cached view needing the least buckets moved to become `window`, when that is less than summing it. */
@@ -89,48 +114,47 @@ export function createWindowViews(options: WindowViewsOptions) {
     stats.slid++;
     const { fromMs: f, toMs: t } = window;
     const { fromMs: f0, toMs: t0 } = from.window;
-    const sums = new Map<ModelEdge, EdgeSum>();
-    for (const [e, s] of from.sums) sums.set(e, copyEdgeSum(s));
-    if (f > f0 || t < t0) {
-      for (const [e, s] of sums) {
-        if (f > f0) applyStrip(s, e.buckets, f0, f, -1);
-        if (t < t0) applyStrip(s, e.buckets, t, t0, -1);
-        if (isEmptySum(s)) sums.delete(e);
+    const edges = options.edges();
+    const sums = copyEdgeSums(from.sums);
+    ensureSlots(sums, edges.length);
+    for (let at = 0; at < edges.length; at++) {
+      const series = edges[at]!.buckets;
+      if (sums.has[at]) {
+        if (f > f0) applyStripAt(sums, at, series, f0, f, -1);
+        if (t < t0) applyStripAt(sums, at, series, t, t0, -1);
       }
+      const enteredAtStart = f < f0 ? applyStripAt(sums, at, series, f, f0, 1) : false;
+      const enteredAtEnd = t > t0 ? applyStripAt(sums, at, series, t0, t, 1) : false;
+      if (enteredAtStart || enteredAtEnd) sums.has[at] = 1;
+      if (sums.has[at] && isEmptyAt(sums, at)) clearAt(sums, at);
     }
-    if (f < f0 || t > t0) {
-      for (const e of options.edges()) {
-        const known = sums.get(e);
-        const s = known ?? emptyEdgeSum();
-        const enteredAtStart = f < f0 ? applyStrip(s, e.buckets, f, f0, 1) : false;
-        const enteredAtEnd = t > t0 ? applyStrip(s, e.buckets, t0, t, 1) : false;
-        if (!known && (enteredAtStart || enteredAtEnd) && !isEmptySum(s)) sums.set(e, s);
-      }
-    }
-    return newView(window, sums, sums.keys());
+    return newView(window, sums);
   }
 
   /** Brings the view's answers up to its sums. */
   function settle(v: View): void {
-    if (v.dirty.size === 0) return;
+    if (v.dirty.length === 0) return;
+    const edges = options.edges();
     let joinedOrLeft = false;
     const replaced: Array<[ModelEdge, WindowedEdge, WindowedEdge]> = [];
-    for (const e of v.dirty) {
-      const answer = options.answer(e, v.window, v.window.all ? undefined : v.sums.get(e));
-      const before = v.answers.get(e);
-      if (answer) v.answers.set(e, answer);
-      else if (before) v.answers.delete(e);
+    for (const at of v.dirty) {
+      v.isDirty[at] = 0;
+      const e = edges[at]!;
+      const sum = v.window.all ? undefined : v.sums.has[at] ? readAt(v.sums, at, sumScratch) : undefined;
+      const answer = v.window.all || sum ? options.answer(e, v.window, sum) : undefined;
+      const before = v.answers[at];
+      v.answers[at] = answer;
       if ((before === undefined) !== (answer === undefined)) joinedOrLeft = true;
       else if (before && answer) replaced.push([e, before, answer]);
     }
-    v.dirty.clear();
+    v.dirty.length = 0;
     if (joinedOrLeft) {
       v.list = v.listAt = v.index = undefined;
       v.active = v.activeNames = undefined;
       return;
     }
     for (const [e, before, answer] of replaced) {
-      if (v.list) v.list[v.listAt!.get(e)!] = answer;
+      if (v.list) v.list[v.listAt![e.ordinal]!] = answer;
       if (!v.index) continue;
       const out = v.index.get(e.from)!.out;
       out[out.indexOf(before)] = answer;
@@ -158,15 +182,16 @@ export function createWindowViews(options: WindowViewsOptions) {
   function list(v: View): WindowedEdge[] {
     if (v.list) return v.list;
     const built: WindowedEdge[] = [];
-    const at = new Map<ModelEdge, number>();
-    for (const [e, answer] of v.answers) {
-      at.set(e, built.length);
+    const at = new Int32Array(v.answers.length);
+    for (let i = 0; i < v.answers.length; i++) {
+      const answer = v.answers[i];
+      if (!answer) continue;
+      at[i] = built.length;
       built.push(answer);
     }
     v.listAt = at;
     return (v.list = built);
   }
-
   function index(v: View): DependencyIndex {
     if (v.index) return v.index;
     const built: DependencyIndex = new Map();
@@ -207,29 +232,25 @@ export function createWindowViews(options: WindowViewsOptions) {
     edgeBuckets(e: ModelEdge, buckets: ReadonlyArray<Counts & { startMs: number; latency: readonly number[] }>): void {
       for (const v of views.values()) {
         if (v.window.all) {
-          v.dirty.add(e);
+          markDirty(v, e.ordinal);
           continue;
         }
-        let s = v.sums.get(e);
-        for (const b of buckets) {
-          if (!inWindow(v.window, b.startMs)) continue;
-          if (!s) v.sums.set(e, (s = emptyEdgeSum()));
-          addToSum(s, b);
-        }
+        ensureSlots(v.sums, e.ordinal + 1);
+        for (const b of buckets) if (inWindow(v.window, b.startMs)) addAt(v.sums, e.ordinal, b);
         // Outside the window its sums stand, but an answer carries lifetime facts (last seen, exemplars).
-        if (s || v.answers.has(e)) v.dirty.add(e);
+        if (v.sums.has[e.ordinal] || v.answers[e.ordinal]) markDirty(v, e.ordinal);
       }
     },
 
     /** The dependency's buckets were replaced (a follower's refresh from Neo4j): its sums are summed again. */
     edgeReplaced(e: ModelEdge): void {
       for (const v of views.values()) {
-        v.dirty.add(e);
+        markDirty(v, e.ordinal);
         if (v.window.all) continue;
         resetWindowSum(scratch);
         sumWindow(e.buckets, v.window.fromMs, v.window.toMs, scratch);
-        if (isEmptySum(scratch)) v.sums.delete(e);
-        else v.sums.set(e, edgeSumOf(scratch));
+        ensureSlots(v.sums, e.ordinal + 1);
+        setFromWindowSum(v.sums, e.ordinal, scratch);
       }
     },
 
@@ -240,7 +261,7 @@ export function createWindowViews(options: WindowViewsOptions) {
 
     /** Something an answer carries besides its sums changed (documented by the catalog). */
     edgeChanged(e: ModelEdge): void {
-      for (const v of views.values()) if (v.window.all || v.answers.has(e)) v.dirty.add(e);
+      for (const v of views.values()) if (v.window.all || v.answers[e.ordinal]) markDirty(v, e.ordinal);
     },
 
     /** A component sent spans in these minutes (it may become active in a window without a dependency there). */

@@ -54,19 +54,6 @@ export interface FollowerStats {
 }
 
 
-/** Minute buckets of a series from `sinceMs` on, summed (calls and unconsumed messages). */
-function recentTotal(series: BucketSeries, sinceMs: number): number {
-  let total = 0;
-  for (const b of series) if (b.resMs === MINUTE_MS && b.startMs >= sinceMs) total += b.calls + b.unconsumed;
-  return total;
-}
-
-/** A series with its minute buckets from `sinceMs` on replaced by `fresh`. */
-function replaceRecent(series: BucketSeries, sinceMs: number, fresh: readonly Bucket[]): BucketSeries {
-  const kept = [...series].filter((b) => !(b.resMs === MINUTE_MS && b.startMs >= sinceMs));
-  return BucketSeries.of([...kept, ...fresh]);
-}
-
 type Row = Record<string, unknown>;
 
 /** A workflow bucket's identity in the follower's own record of what it loaded. */
@@ -182,8 +169,8 @@ export function createReadModelFollower(options: ReadModelFollowerOptions) {
         }
         const grewBy = num(r.calls) + num(r.unconsumed) - (before.get(key) ?? 0);
         if (grewBy === 0 && fresh.length === 0) continue;
-        const bucketsGrewBy = fresh.reduce((n, b) => n + b.calls + b.unconsumed, 0) - recentTotal(e.buckets, sinceMs);
-        model.replaceEdgeBuckets(e, replaceRecent(e.buckets, sinceMs, fresh));
+        const bucketsGrewBy = fresh.reduce((n, b) => n + b.calls + b.unconsumed, 0) - e.buckets.totalFrom(sinceMs, MINUTE_MS);
+        model.replaceEdgeBuckets(e, e.buckets.replacedFrom(sinceMs, MINUTE_MS, fresh));
         if (bucketsGrewBy !== grewBy) suspect.push({ key, from, to, kind: r.kind, protocol: r.protocol });
       }
       for (const s of suspect) {
@@ -199,7 +186,7 @@ export function createReadModelFollower(options: ReadModelFollowerOptions) {
         const c = model.component(name);
         if (!c) continue;
         if (initial) c.buckets = BucketSeries.of(fresh);
-        else model.replaceComponentBuckets(c, replaceRecent(c.buckets, sinceMs, fresh));
+        else model.replaceComponentBuckets(c, c.buckets.replacedFrom(sinceMs, MINUTE_MS, fresh));
       }
       await rows('MATCH (b:ComponentVersion) RETURN properties(b) AS b', (v) => model.loadVersion(v.component as string, v.version as string, num(v.firstSeen), num(v.lastSeen)));
 

@@ -53,10 +53,13 @@ const opArb = fc.oneof(
   // Several adds into recent minutes: the merges that grow the newest histograms in place.
   { weight: 2, arbitrary: fc.array(bucketArb.map((b) => ({ ...b, startMs: NOW - (b.startMs % 3) * MINUTE_MS, resMs: MINUTE_MS })), { maxLength: 5 }).map((bs) => ({ op: 'adds' as const, bs })) },
   { weight: 1, arbitrary: fc.integer({ min: 0, max: 2 * DAY_MS }).map((back) => ({ op: 'rollUp' as const, nowMs: NOW - back })) },
+  // A follower's refresh: the minutes from some point on replaced by what Neo4j holds.
+  { weight: 1, arbitrary: fc.tuple(fc.integer({ min: 0, max: 3 * 24 * 60 }), fc.array(bucketArb.map((b) => ({ ...b, resMs: MINUTE_MS })), { maxLength: 4 }))
+    .map(([minutesAgo, fresh]) => ({ op: 'replace' as const, sinceMs: NOW - minutesAgo * MINUTE_MS, fresh })) },
 );
 
 describe('a column-wise bucket series', () => {
-  it('holds what an array of bucket objects holds, and sums every window alike, through adds, merges and roll-ups', () => {
+  it('holds what an array of bucket objects holds, and sums every window alike, through adds, merges, roll-ups and replaced minutes', () => {
     fc.assert(fc.property(fc.array(opArb, { minLength: 1, maxLength: 60 }), fc.array(fc.tuple(fc.integer({ min: -10, max: 4400 }), fc.integer({ min: 1, max: 2000 })), { maxLength: 6 }), (ops, windows) => {
       let series = new BucketSeries();
       let reference: Bucket[] = [];
@@ -69,6 +72,14 @@ describe('a column-wise bucket series', () => {
             series.add(b);
             referenceAdd(reference, b);
           }
+        } else if (o.op === 'replace') {
+          const recent = (b: Bucket) => b.resMs === MINUTE_MS && b.startMs >= o.sinceMs;
+          expect(series.totalFrom(o.sinceMs, MINUTE_MS)).toBe(reference.filter(recent).reduce((n, b) => n + b.calls + b.unconsumed, 0));
+          const fresh = o.fresh.filter((b) => b.startMs >= o.sinceMs);
+          series = series.replacedFrom(o.sinceMs, MINUTE_MS, fresh);
+          const kept = reference.filter((b) => !recent(b));
+          reference = [];
+          for (const b of [...kept, ...fresh]) referenceAdd(reference, b);
         } else {
           const plan = rollupPlan(o.nowMs, tiersFor(2 * DAY_MS));
           series = series.rolledUp(plan);

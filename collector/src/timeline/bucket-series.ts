@@ -153,6 +153,34 @@ export class BucketSeries {
     return out;
   }
 
+  /** A copy without its buckets of resolution `resMs` starting at or after `sinceMs`, with `fresh` added instead. */
+  replacedFrom(sinceMs: number, resMs: number, fresh: readonly BucketInput[]): BucketSeries {
+    const out = new BucketSeries(this.length + fresh.length, this.poolLive);
+    for (let i = 0; i < this.length; i++) {
+      const o = i * STRIDE;
+      if (this.rows[o + R_RES] === resMs && this.rows[o + R_START]! >= sinceMs) continue;
+      const at = this.rows[o + R_LAT_AT]!;
+      const len = this.rows[o + R_LAT_LEN]!;
+      const to = out.reserve(len);
+      out.pool.set(this.pool.subarray(at, at + len), to);
+      out.rows.set(this.rows.subarray(o, o + STRIDE), out.length * STRIDE);
+      out.rows[out.length * STRIDE + R_LAT_AT] = to;
+      out.length++;
+    }
+    for (const b of [...fresh].sort((x, y) => x.startMs - y.startMs || x.resMs - y.resMs)) out.add(b);
+    return out;
+  }
+
+  /** Calls and unconsumed messages of the buckets of resolution `resMs` starting at or after `sinceMs`. */
+  totalFrom(sinceMs: number, resMs: number): number {
+    let total = 0;
+    for (let i = this.firstAtOrAfter(sinceMs); i < this.length; i++) {
+      const o = i * STRIDE;
+      if (this.rows[o + R_RES] === resMs) total += this.rows[o + R_CALLS]! + this.rows[o + R_UNCONSUMED]!;
+    }
+    return total;
+  }
+
   /** The newest bucket in which the callee failed (calleeErrors > 0), or -1. */
   newestWithCalleeErrors(): number {
     for (let i = this.length - 1; i >= 0; i--) if (this.rows[i * STRIDE + R_CALLEE_ERRORS]! > 0) return i;

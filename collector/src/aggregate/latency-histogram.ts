@@ -73,7 +73,7 @@ export function quantileMs(counts: readonly number[], q: number): number | undef
 }
 
 /** Two sparse histograms ([bin, count, ...], bins ascending) as one. */
-export function mergeSparse(a: readonly number[], b: readonly number[]): number[] {
+export function mergeSparse(a: ArrayLike<number>, b: ArrayLike<number>): number[] {
   const out: number[] = [];
   let i = 0;
   let j = 0;

@@ -4,6 +4,7 @@
 // leave both holding the same buckets, and every window must sum alike.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { addCounts } from '../aggregate/counts.ts';
 import { mergeSparse } from '../aggregate/latency-histogram.ts';
 import { BucketSeries, type Bucket } from './bucket-series.ts';
 import { newWindowSum, sumWindow } from './buckets.ts';
@@ -13,12 +14,7 @@ import { DAY_MS, HOUR_MS, MINUTE_MS, rollupPlan, rolledStart, tiersFor, type Rol
 function referenceAdd(series: Bucket[], b: Bucket): void {
   const at = series.find((x) => x.startMs === b.startMs && x.resMs === b.resMs);
   if (at) {
-    at.calls += b.calls;
-    at.errors += b.errors;
-    at.calleeErrors += b.calleeErrors;
-    at.propagatedErrors += b.propagatedErrors;
-    at.traces += b.traces;
-    at.unconsumed += b.unconsumed;
+    addCounts(at, b);
     at.latency = mergeSparse(at.latency, b.latency);
   } else series.push({ ...b, latency: [...b.latency] });
   series.sort((x, y) => x.startMs - y.startMs || x.resMs - y.resMs);

@@ -10,6 +10,7 @@
 // contiguous at its row's R_LAT_AT. A merge that grows a histogram moves it to the end of the
 // pool; the holes left are compacted away once they are half the pool.
 import type { Counts } from '../aggregate/counts.ts';
+import { mergeSparse } from '../aggregate/latency-histogram.ts';
 import { rolledStart, type RollupPlan } from './tiers.ts';
 
 /** A bucket as an object: what goes in and what a reader that wants one (tests, the follower) gets out. */
@@ -251,7 +252,7 @@ export class BucketSeries {
     const r = this.rows;
     const at = r[o + R_LAT_AT]!;
     const len = r[o + R_LAT_LEN]!;
-    const merged = mergeInto(this.pool, at, len, pairs);
+    const merged = mergeSparse(this.pool.subarray(at, at + len), pairs);
     const grow = merged.length - len;
     let to = at;
     if (grow > 0 && at + len === this.poolUsed && this.poolUsed + grow <= this.pool.length) {
@@ -284,26 +285,4 @@ export class BucketSeries {
     this.pool = fresh;
     this.poolUsed = this.poolLive = used;
   }
-}
-
-/** Pairs `pool[at, at + len)` merged with `pairs` (bins ascending both), as a new list. */
-function mergeInto(pool: Float64Array, at: number, len: number, pairs: readonly number[]): number[] {
-  const out: number[] = [];
-  let i = at;
-  const end = at + len;
-  let j = 0;
-  while (i < end || j < pairs.length) {
-    if (j >= pairs.length || (i < end && pool[i]! < pairs[j]!)) {
-      out.push(pool[i]!, pool[i + 1]!);
-      i += 2;
-    } else if (i >= end || pairs[j]! < pool[i]!) {
-      out.push(pairs[j]!, pairs[j + 1]!);
-      j += 2;
-    } else {
-      out.push(pool[i]!, pool[i + 1]! + pairs[j + 1]!);
-      i += 2;
-      j += 2;
-    }
-  }
-  return out;
 }

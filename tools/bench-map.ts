@@ -199,6 +199,16 @@ const paintBreakdown = (page: Page) => page.evaluate(() =>
       return at === undefined ? null : `${name.replace('orrery:', '')} ${Math.round(at)}`;
     })
     .filter(Boolean)
+    .concat(
+      // The first read (sent by the entry before the page's code) and the page's code: asked, first byte, last byte.
+      performance.getEntriesByType('resource')
+        .filter((r) => r.name.endsWith('/graphql') || /\/assets\/page-.*\.js$/.test(r.name))
+        .slice(0, 2)
+        .map((r) => {
+          const t = r as PerformanceResourceTiming;
+          return `${t.name.endsWith('/graphql') ? 'first read' : 'page code'} ${Math.round(t.startTime)}-${Math.round(t.responseStart)}-${Math.round(t.responseEnd)} (${(t.encodedBodySize / 1e6).toFixed(2)} MB)`;
+        }),
+    )
     .join(', '));
 
 /** Until the layout has stopped moving (the map marks `orrery:layout-settled`), or the timeout. */

@@ -1,7 +1,12 @@
 // Serves the built web app (web/dist): files by path, index.html for anything else that is not
 // a file, so client-side routes survive a reload. Paths are resolved inside the root only.
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+//
+// A file is read once (again when its size or mtime changes, as after a rebuild) and sent in one
+// write, gzipped once when the browser takes gzip. Streamed in 64 KB pieces, each waiting its
+// turn behind the platform's own work, the map's 800 KB of code took 3 s to arrive on a busy
+// machine at 5,000 components; gzipped it is about a quarter of that, in one piece.
+import { readFile, stat } from 'node:fs/promises';
+import { gzipSync } from 'node:zlib';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 
@@ -16,8 +21,37 @@ const TYPES: Record<string, string> = {
   '.woff2': 'font/woff2',
 };
 
+/** Types worth compressing (images and fonts already are). */
+const COMPRESSIBLE = new Set(['.html', '.js', '.css', '.svg', '.json']);
+
+interface Held {
+  size: number;
+  mtimeMs: number;
+  body: Buffer;
+  /** Undefined until first asked for; null when gzip would not make it smaller. */
+  gzipped: Buffer | null | undefined;
+}
+
 export function createStaticHandler(root: string) {
   const rootDir = normalize(root) + sep;
+  const held = new Map<string, Held>();
+
+  async function contentOf(file: string, info: { size: number; mtimeMs: number }): Promise<Held> {
+    const known = held.get(file);
+    if (known && known.size === info.size && known.mtimeMs === info.mtimeMs) return known;
+    const fresh: Held = { size: info.size, mtimeMs: info.mtimeMs, body: await readFile(file), gzipped: undefined };
+    held.set(file, fresh);
+    return fresh;
+  }
+
+  function gzippedOf(h: Held): Buffer | null {
+    if (h.gzipped === undefined) {
+      const zipped = gzipSync(h.body, { level: 6 });
+      h.gzipped = zipped.length < h.body.length * 0.9 ? zipped : null;
+    }
+    return h.gzipped;
+  }
+
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = decodeURIComponent((req.url ?? '/').split('?')[0]!);
     let file = normalize(join(rootDir, path));
@@ -32,11 +66,22 @@ export function createStaticHandler(root: string) {
       return;
     }
     const immutable = file.includes(`${sep}assets${sep}`);
+    const content = await contentOf(file, info).catch(() => undefined);
+    if (!content) {
+      // Removed between stat and read (a rebuild under way).
+      res.writeHead(503, { 'content-type': 'text/plain', 'retry-after': '1' }).end('The web app is being rebuilt: reload in a moment.');
+      return;
+    }
+    const compressible = COMPRESSIBLE.has(extname(file));
+    const gzipped = compressible && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? '')) ? gzippedOf(content) : null;
+    const body = gzipped ?? content.body;
     res.writeHead(200, {
       'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
-      'content-length': info.size,
+      'content-length': body.length,
       'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
+      ...(compressible ? { vary: 'accept-encoding' } : {}),
+      ...(gzipped ? { 'content-encoding': 'gzip' } : {}),
     });
-    createReadStream(file).pipe(res);
+    res.end(req.method === 'HEAD' ? undefined : body);
   };
 }

@@ -15,7 +15,7 @@ import { createReadModel, type ReadModel } from '@orrery/collector/timeline/read
 import { tiersFor } from '@orrery/collector/timeline/tiers.ts';
 import { TimeWindowError, type ResolvedWindow, type TimeWindowInput } from '@orrery/collector/timeline/time-window.ts';
 import { createFindingReader, createGraphReader, dependencyRow, type ComponentRow, type DependencyRow, type FindingFilter, type FindingRow } from './graph/read-graph.ts';
-import { componentRow, graphDiffRow, resolvedWindowRow, stepOf, windowOf, type WindowedComponentRow, type WindowedDependencyRow } from './graph/windowed-graph.ts';
+import { componentRow, declaredComponentRow, graphDiffRow, resolvedWindowRow, stepOf, windowOf, type WindowedComponentRow, type WindowedDependencyRow } from './graph/windowed-graph.ts';
 import { resiliencePlanRows, whatIfRow } from './what-if.ts';
 import { graphChangesRow, packGraph, type PackableComponent, type PackableDependency } from './graph/graph-changes.ts';
 import { createOnboardingDocs, type OnboardingDocArgs } from './onboarding-doc.ts';
@@ -44,11 +44,10 @@ export function createOrreryPubSub(): OrreryPubSub {
 }
 
 
-/** Per-request state: the read model, and each window's dependencies indexed once per request. */
+/** Per-request state: one read model and one clock reading for every field of a query. */
 interface RequestContext {
   model: () => Promise<ReadModel>;
   nowMs: number;
-  edgesOf: (row: WindowedComponentRow) => Promise<{ out: WindowedDependencyRow[]; in: WindowedDependencyRow[] }>;
 }
 
 /** The collector's counters as GraphQL serves them (tools/platform.ts maps them). */
@@ -107,8 +106,6 @@ type WindowArgs = { window?: TimeWindowInput | null };
 const byName = new Intl.Collator();
 const DECLARED_CACHE_MS = 1000;
 
-const NO_EDGES: { out: WindowedDependencyRow[]; in: WindowedDependencyRow[] } = { out: [], in: [] };
-
 function checkedStep(window: ResolvedWindow, step: string | null | undefined): number {
   try {
     return stepOf(window, step);
@@ -133,15 +130,16 @@ export function createOrreryYoga(options: OrreryYogaOptions) {
       return badInput(error);
     }
   };
-  const componentsIn = async (ctx: RequestContext, args: WindowArgs & { kind?: string | null }): Promise<ComponentRow[]> => {
+  const componentsIn = async (ctx: RequestContext, args: WindowArgs & { kind?: string | null }): Promise<WindowedComponentRow[]> => {
     const { model, window } = await windowFor(ctx, args);
-    // Sorted by name already (the model caches the list per window and version).
+    // Sorted by name already (the model caches the list and the index per window and version).
     const active = model.activeComponents(window);
-    const observedRows = (args.kind ? active.filter((c) => c.kind === args.kind) : active).map((c) => componentRow(c, window));
+    const index = model.dependencyIndex(window);
+    const observedRows = (args.kind ? active.filter((c) => c.kind === args.kind) : active).map((c) => componentRow(c, window, index.get(c.name)));
     const declaredOnly = await declaredOnlyOf(args.kind ?? null);
     if (declaredOnly.length === 0) return observedRows;
     const seen = new Set(observedRows.map((c) => c.name));
-    const declared = declaredOnly.filter((c) => !seen.has(c.name)).map((c) => ({ ...c, window }));
+    const declared = declaredOnly.filter((c) => !seen.has(c.name)).map((c) => declaredComponentRow(c, window));
     return [...observedRows, ...declared].sort((a, b) => byName.compare(a.name, b.name));
   };
   // Declared-only components change with the catalog (read at each detector pass), not per query:
@@ -166,9 +164,9 @@ export function createOrreryYoga(options: OrreryYogaOptions) {
         service: async (_: unknown, args: WindowArgs & { name: string }, ctx: RequestContext) => {
           const { model, window } = await windowFor(ctx, args);
           const observedComponent = model.component(args.name);
-          if (observedComponent) return componentRow(observedComponent, window);
+          if (observedComponent) return componentRow(observedComponent, window, model.dependencyIndex(window).get(args.name));
           const declared = (await graph.declaredOnly(null, [args.name]))[0];
-          return declared ? { ...declared, window } : null;
+          return declared ? declaredComponentRow(declared, window) : null;
         },
         dependencies: async (_: unknown, args: WindowArgs & { kind?: string | null }, ctx: RequestContext) => {
           const { model, window } = await windowFor(ctx, args);
@@ -229,8 +227,8 @@ export function createOrreryYoga(options: OrreryYogaOptions) {
         },
       },
       Component: {
-        dependsOn: async (c: WindowedComponentRow, _: unknown, ctx: RequestContext) => (await ctx.edgesOf(c)).out,
-        dependents: async (c: WindowedComponentRow, _: unknown, ctx: RequestContext) => (await ctx.edgesOf(c)).in,
+        dependsOn: (c: WindowedComponentRow) => c.edges.out,
+        dependents: (c: WindowedComponentRow) => c.edges.in,
         findings: (c: ComponentRow) => findingReader.findings({ component: c.name }),
         series: async (c: WindowedComponentRow, args: { step?: string | null }, ctx: RequestContext) => {
           const stepMs = checkedStep(c.window, args.step);
@@ -279,13 +277,7 @@ export function createOrreryYoga(options: OrreryYogaOptions) {
     context: (): RequestContext => {
       // One model and one clock reading per request: every field of a query sees the same moment.
       let model: Promise<ReadModel> | undefined;
-      const getModel = () => (model ??= modelSource());
-      return {
-        model: getModel,
-        nowMs: Date.now(),
-        // The model keeps each window's edges indexed by component (cached until the next flush).
-        edgesOf: async (c: WindowedComponentRow) => (await getModel()).dependencyIndex(c.window).get(c.name) ?? NO_EDGES,
-      };
+      return { model: () => (model ??= modelSource()), nowMs: Date.now() };
     },
   });
 }

@@ -34,16 +34,16 @@ export function graphChangesRow(model: ReadModel, window: ResolvedWindow, since:
   const changes = model.changesSince(since);
   if (!changes) return undefined;
   const active = new Map(model.activeComponents(window).map((c) => [c.name, c]));
+  const index = model.dependencyIndex(window);
   const components: WindowedComponentRow[] = [];
   const removedComponents: string[] = [];
   const listed = new Set<string>();
   for (const name of changes.components) {
     const c = active.get(name);
     listed.add(name);
-    if (c) components.push(componentRow(c, window));
+    if (c) components.push(componentRow(c, window, index.get(name)));
     else removedComponents.push(name);
   }
-  const index = model.dependencyIndex(window);
   const dependencies: WindowedEdge[] = [];
   const removedDependencies: DependencyKey[] = [];
   for (const key of changes.edges) {
@@ -54,7 +54,7 @@ export function graphChangesRow(model: ReadModel, window: ResolvedWindow, since:
     for (const end of edge ? [key.from, key.to] : []) {
       const c = listed.has(end) ? undefined : active.get(end);
       listed.add(end);
-      if (c) components.push(componentRow(c, window));
+      if (c) components.push(componentRow(c, window, index.get(end)));
     }
   }
   return { version: changes.version, full: false, components, removedComponents, dependencies, removedDependencies };

@@ -31,28 +31,39 @@ export interface GraphDiffResult {
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 const rate = (x: number) => (x >= 10 ? x.toFixed(0) : x.toFixed(2));
 
+/** Both sides are windows of one read model, so a dependency is matched by its ordinal (no key maps at 20,000 edges). */
 export function diffGraphs(
   before: { dependencies: readonly WindowedEdge[]; components: readonly string[]; minutes: number },
   after: { dependencies: readonly WindowedEdge[]; components: readonly string[]; minutes: number },
 ): GraphDiffResult {
-  const b = new Map(before.dependencies.map((d) => [d.key, d]));
-  const a = new Map(after.dependencies.map((d) => [d.key, d]));
+  const b = byOrdinal(before.dependencies);
+  const a = byOrdinal(after.dependencies);
+  const addedDependencies: WindowedEdge[] = [];
   const changedDependencies: DependencyChange[] = [];
-  for (const [k, now] of a) {
-    const then = b.get(k);
-    if (!then) continue;
+  for (const now of after.dependencies) {
+    const then = b[now.ordinal];
+    if (!then) {
+      addedDependencies.push(now);
+      continue;
+    }
     const change = compare(then, before.minutes, now, after.minutes);
     if (change) changedDependencies.push(change);
   }
   const beforeComponents = new Set(before.components);
   const afterComponents = new Set(after.components);
   return {
-    addedDependencies: [...a].filter(([k]) => !b.has(k)).map(([, d]) => d),
-    removedDependencies: [...b].filter(([k]) => !a.has(k)).map(([, d]) => d),
+    addedDependencies,
+    removedDependencies: before.dependencies.filter((d) => !a[d.ordinal]),
     changedDependencies,
     addedComponents: [...afterComponents].filter((c) => !beforeComponents.has(c)).sort(),
     removedComponents: [...beforeComponents].filter((c) => !afterComponents.has(c)).sort(),
   };
+}
+
+function byOrdinal(dependencies: readonly WindowedEdge[]): Array<WindowedEdge | undefined> {
+  const at: Array<WindowedEdge | undefined> = [];
+  for (const d of dependencies) at[d.ordinal] = d;
+  return at;
 }
 
 function compare(before: WindowedEdge, beforeMinutes: number, after: WindowedEdge, afterMinutes: number): DependencyChange | undefined {

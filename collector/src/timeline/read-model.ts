@@ -78,6 +78,8 @@ export interface ModelWorkflow {
 export interface WindowedEdge extends DependencyEdge {
   /** The dependency's key in the model (edgeKey). */
   key: string;
+  /** The dependency's ordinal in the model (ModelEdge.ordinal): windows of one model are compared by it. */
+  ordinal: number;
   /** The window it was summed over (widened to whole minutes). */
   window: ResolvedWindow;
   callsPerMinute: number;
@@ -122,6 +124,8 @@ export function createReadModel(options: { tiers: Tiers }) {
   const edges = new Map<string, ModelEdge>();
   /** The same dependencies, each at its ordinal. */
   const edgeList: ModelEdge[] = [];
+  /** Every component sorted by name, until one is added: windows list theirs without sorting 5,000 names each. */
+  let byNameList: ModelComponent[] | undefined;
   const versions = new Map<string, Map<string, { firstSeenMs: number; lastSeenMs: number }>>();
   const workflows = new Map<string, ModelWorkflow>();
   /** Newest span time written (the ingestion watermark): how far the graph has caught up. */
@@ -130,8 +134,8 @@ export function createReadModel(options: { tiers: Tiers }) {
   let version = 0;
   const changes = createChangeLog<ModelEdge>(CHANGES_KEPT);
   const views = createWindowViews({
-    maxViews: WINDOWS_KEPT, edges: () => edgeList, components: () => components.values(), answer: windowed,
-    compareNames: (a, b) => byName.compare(a, b),
+    maxViews: WINDOWS_KEPT, edges: () => edgeList, answer: windowed,
+    componentsByName: () => (byNameList ??= [...components.values()].sort((a, b) => byName.compare(a.name, b.name))),
   });
   /** What the version being built changed, recorded when it is done. */
   let changedComponents = new Set<string>();
@@ -146,6 +150,7 @@ export function createReadModel(options: { tiers: Tiers }) {
         firstSeenMs: c.firstSeenMs, lastSeenMs: c.lastSeenMs, documented: false, owner: undefined, system: undefined, intent: NO_INTENT, buckets: new BucketSeries(),
       };
       components.set(c.name, m);
+      byNameList = undefined;
       views.componentBuckets(m, []);
     }
     return m;
@@ -288,7 +293,7 @@ export function createReadModel(options: { tiers: Tiers }) {
     if (counts.calls === 0 && counts.unconsumed === 0) return undefined;
     const minutes = Math.max(1, (window.toMs - Math.max(window.fromMs, window.all ? e.firstSeenMs : window.fromMs)) / MINUTE_MS);
     return {
-      key: e.key, window, from: e.from, to: e.to, kind: e.kind, protocol: e.protocol, operation: e.operation,
+      key: e.key, ordinal: e.ordinal, window, from: e.from, to: e.to, kind: e.kind, protocol: e.protocol, operation: e.operation,
       calls: counts.calls, errors: counts.errors, calleeErrors: counts.calleeErrors, propagatedErrors: counts.propagatedErrors, unconsumed: counts.unconsumed,
       traces: counts.traces, p50Ms: p50, p95Ms: p95, p99Ms: p99,
       errorPropagation: counts.calleeErrors > 0 ? counts.propagatedErrors / counts.calleeErrors : undefined,
@@ -376,6 +381,7 @@ export function createReadModel(options: { tiers: Tiers }) {
       } else {
         const m: ModelComponent = { ...c, buckets: new BucketSeries() };
         components.set(c.name, m);
+        byNameList = undefined;
         views.componentBuckets(m, []);
         changedComponents.add(c.name);
       }

@@ -40,11 +40,10 @@ export interface WindowViewsOptions {
   maxViews: number;
   /** The model's dependencies, each at its ordinal (0, 1, 2, ... in creation order; never removed). */
   edges: () => readonly ModelEdge[];
-  components: () => Iterable<ModelComponent>;
+  /** Every component, sorted in the order windows list them (by name). */
+  componentsByName: () => readonly ModelComponent[];
   /** A dependency's answer in a window from its sum there (undefined for `all`: lifetime totals); undefined when inactive. */
   answer: (e: ModelEdge, window: ResolvedWindow, sum: EdgeSum | undefined) => WindowedEdge | undefined;
-  /** The order components are listed in. */
-  compareNames: (a: string, b: string) => number;
 }
 
 const keyOf = (w: ResolvedWindow): string => (w.all ? 'all' : `${w.fromMs}:${w.toMs}`);
@@ -220,10 +219,9 @@ export function createWindowViews(options: WindowViewsOptions) {
       if (v.active) return v.active;
       const ends = index(v);
       const out: ModelComponent[] = [];
-      for (const c of options.components()) {
+      for (const c of options.componentsByName()) {
         if (window.all || ends.has(c.name) || c.buckets.hasBucketIn(window.fromMs, window.toMs)) out.push(c);
       }
-      out.sort((a, b) => options.compareNames(a.name, b.name));
       v.activeNames = new Set(out.map((c) => c.name));
       return (v.active = out);
     },

@@ -59,9 +59,59 @@ export function runDetectors(
   onError?: (detector: Detector, error: unknown) => void,
   options: Pick<DetectorOptions, 'maxFindingsPerPass'> = {},
 ): RaisedFinding[] {
+  const steps = passSteps(snapshot, detectors, onError, options);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * runDetectors for a process that also answers requests: `between` is awaited after each
+ * detector and stage (the platform yields to its event loop there), so a GraphQL query waits for
+ * one detector at 5,000 components, not for the whole pass.
+ */
+export async function runDetectorsInSteps(
+  snapshot: GraphSnapshot,
+  detectors: readonly Detector[],
+  onError: (detector: Detector, error: unknown) => void,
+  options: Pick<DetectorOptions, 'maxFindingsPerPass'>,
+  between: () => Promise<unknown>,
+): Promise<RaisedFinding[]> {
+  const steps = passSteps(snapshot, detectors, onError, options);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    await between();
+  }
+}
+
+/** One pass, a step (one detector, or one stage of grouping and ranking) per `next()`. */
+function* passSteps(
+  snapshot: GraphSnapshot,
+  detectors: readonly Detector[],
+  onError: ((detector: Detector, error: unknown) => void) | undefined,
+  options: Pick<DetectorOptions, 'maxFindingsPerPass'>,
+): Generator<void, RaisedFinding[]> {
+  const findings: RaisedFinding[] = [];
+  for (const detector of detectors) {
+    findings.push(...detect(snapshot, detector, onError));
+    yield;
+  }
   const impact = impactOver(snapshot);
-  const { heads } = groupByRootCause(rawFindings(snapshot, detectors, onError));
+  yield;
+  const { heads } = groupByRootCause(findings);
   return rankAndCap(heads, impact, thresholds(options).maxFindingsPerPass);
+}
+
+function detect(snapshot: GraphSnapshot, detector: Detector, onError: ((detector: Detector, error: unknown) => void) | undefined): RaisedFinding[] {
+  try {
+    return detector.detect(snapshot);
+  } catch (error) {
+    if (!onError) throw error;
+    onError(detector, error);
+    return [];
+  }
 }
 
 /** Every detector's findings, before grouping, ranking and the cap. */
@@ -70,14 +120,5 @@ export function rawFindings(
   detectors: readonly Detector[] = createDetectors(),
   onError?: (detector: Detector, error: unknown) => void,
 ): RaisedFinding[] {
-  const findings: RaisedFinding[] = [];
-  for (const detector of detectors) {
-    try {
-      findings.push(...detector.detect(snapshot));
-    } catch (error) {
-      if (!onError) throw error;
-      onError(detector, error);
-    }
-  }
-  return findings;
+  return detectors.flatMap((detector) => detect(snapshot, detector, onError));
 }

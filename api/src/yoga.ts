@@ -20,6 +20,7 @@ import { resiliencePlanRows, whatIfRow } from './what-if.ts';
 import { graphChangesRow, packGraph, type PackableComponent, type PackableDependency } from './graph/graph-changes.ts';
 import { createOnboardingDocs, type OnboardingDocArgs } from './onboarding-doc.ts';
 import { graphqlLimitPlugins, type LimitReason } from './graphql-limits.ts';
+import { useAnswerCache, type AnswerInputs } from './answer-cache.ts';
 
 const typeDefs = readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8');
 
@@ -44,10 +45,15 @@ export function createOrreryPubSub(): OrreryPubSub {
 }
 
 
-/** Per-request state: one read model and one clock reading for every field of a query. */
+/**
+ * Per-request state: one read model and one clock reading for every field of a query, and what
+ * the answer was computed from (the model's version, the windows, the declared-only rows), for
+ * the answer cache (answer-cache.ts).
+ */
 interface RequestContext {
   model: () => Promise<ReadModel>;
   nowMs: number;
+  inputs: AnswerInputs;
 }
 
 /** The collector's counters as GraphQL serves them (tools/platform.ts maps them). */
@@ -105,6 +111,8 @@ type WindowArgs = { window?: TimeWindowInput | null };
 /** Names in localeCompare's order, at a fraction of its cost per comparison. */
 const byName = new Intl.Collator();
 const DECLARED_CACHE_MS = 1000;
+/** Whole answers the answer cache keeps (each up to a few MB at 5,000 components). */
+const ANSWERS_KEPT = 8;
 
 function checkedStep(window: ResolvedWindow, step: string | null | undefined): number {
   try {
@@ -124,11 +132,14 @@ export function createOrreryYoga(options: OrreryYogaOptions) {
   const modelSource = liveModel ? async () => liveModel : neo4jReadModel(options);
   const windowFor = async (ctx: RequestContext, args: WindowArgs) => {
     const model = await ctx.model();
+    let window: ResolvedWindow;
     try {
-      return { model, window: windowOf(model, args.window, ctx.nowMs) };
+      window = windowOf(model, args.window, ctx.nowMs);
     } catch (error) {
       return badInput(error);
     }
+    ctx.inputs.windows.push({ input: args.window, key: model.windowKey(window) });
+    return { model, window };
   };
   const componentsIn = async (ctx: RequestContext, args: WindowArgs & { kind?: string | null }): Promise<WindowedComponentRow[]> => {
     const { model, window } = await windowFor(ctx, args);
@@ -137,6 +148,7 @@ export function createOrreryYoga(options: OrreryYogaOptions) {
     const index = model.dependencyIndex(window);
     const observedRows = (args.kind ? active.filter((c) => c.kind === args.kind) : active).map((c) => componentRow(c, window, index.get(c.name)));
     const declaredOnly = await declaredOnlyOf(args.kind ?? null);
+    ctx.inputs.declared.push({ kind: args.kind ?? null, rows: declaredOnly });
     if (declaredOnly.length === 0) return observedRows;
     const seen = new Set(observedRows.map((c) => c.name));
     const declared = declaredOnly.filter((c) => !seen.has(c.name)).map((c) => declaredComponentRow(c, window));
@@ -154,6 +166,35 @@ export function createOrreryYoga(options: OrreryYogaOptions) {
     return rows;
   };
 
+
+  // A kept answer is served again while the model is the same object at the same version, every
+  // window it asked resolves to the same minutes now, and the declared-only rows it listed read the same.
+  const declaredDigests = new WeakMap<object, string>();
+  const digestOf = (rows: readonly object[]) => {
+    let digest = declaredDigests.get(rows);
+    if (digest === undefined) declaredDigests.set(rows, (digest = JSON.stringify(rows)));
+    return digest;
+  };
+  const answerCache = useAnswerCache<RequestContext>({
+    maxAnswers: ANSWERS_KEPT,
+    inputsOf: (ctx) => ctx.inputs,
+    stillHolds: async (inputs, ctx) => {
+      const model = await ctx.model();
+      if (model !== inputs.model || model.version() !== inputs.version) return false;
+      for (const w of inputs.windows) {
+        try {
+          if (model.windowKey(windowOf(model, w.input as TimeWindowInput | null | undefined, ctx.nowMs)) !== w.key) return false;
+        } catch {
+          return false;
+        }
+      }
+      for (const d of inputs.declared) {
+        const rows = await declaredOnlyOf(d.kind);
+        if (rows !== d.rows && digestOf(rows) !== digestOf(d.rows)) return false;
+      }
+      return true;
+    },
+  });
 
   const schema = createSchema<RequestContext>({
     typeDefs,
@@ -264,12 +305,13 @@ export function createOrreryYoga(options: OrreryYogaOptions) {
     },
   });
 
-  return createYoga({
+  const yoga = createYoga({
     schema,
     // graphql-jit compiles each query once into a specialised executor: the map's full query
     // resolves ~100,000 fields at 5,000 components, where graphql-js's interpreter took most of the time.
-    // Depth, cost, aliases, tokens and directives are bounded before anything runs.
-    plugins: [...graphqlLimitPlugins({ exposed: options.exposed ?? false, onRefused: options.onLimitRefused }), useGraphQlJit()],
+    // Depth, cost, aliases, tokens and directives are bounded before anything runs; a list query
+    // asked again before the model changed is answered with the body kept (answer-cache.ts).
+    plugins: [...graphqlLimitPlugins({ exposed: options.exposed ?? false, onRefused: options.onLimitRefused }), answerCache, useGraphQlJit()],
     cors: options.cors ?? false,
     graphqlEndpoint: '/graphql',
     landingPage: false,
@@ -277,9 +319,17 @@ export function createOrreryYoga(options: OrreryYogaOptions) {
     context: (): RequestContext => {
       // One model and one clock reading per request: every field of a query sees the same moment.
       let model: Promise<ReadModel> | undefined;
-      return { model: () => (model ??= modelSource()), nowMs: Date.now() };
+      const inputs: AnswerInputs = { model: undefined, version: 0, windows: [], declared: [] };
+      const first = async () => {
+        const m = await modelSource();
+        inputs.model = m;
+        inputs.version = m.version();
+        return m;
+      };
+      return { model: () => (model ??= first()), nowMs: Date.now(), inputs };
     },
   });
+  return Object.assign(yoga, { answerCacheStats: answerCache.stats });
 }
 
 export type OrreryYoga = ReturnType<typeof createOrreryYoga>;

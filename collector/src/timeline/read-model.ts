@@ -470,6 +470,12 @@ export function createReadModel(options: { tiers: Tiers }) {
     allComponents: (): IterableIterator<ModelComponent> => components.values(),
     allEdges: (): IterableIterator<ModelEdge> => edges.values(),
 
+    /** What the model answers a window from (its minutes, or `all`): two windows with one key get one answer at one version. */
+    windowKey: (window: ResolvedWindow): string => {
+      const w = widened(window);
+      return w.all ? 'all' : `${w.fromMs}:${w.toMs}`;
+    },
+
     /** Dependencies with calls (or unconsumed messages) in the window, with that window's metrics. */
     dependencies: (window: ResolvedWindow): WindowedEdge[] => views.dependencies(widened(window)),
 

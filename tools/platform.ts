@@ -7,6 +7,7 @@ import type { OrreryConfig } from '../collector/src/config.ts';
 import { createNeo4jDriver } from '../collector/src/store/neo4j-driver.ts';
 import { startApiServer } from '../api/src/server.ts';
 import { createOrreryPubSub, createOrreryYoga } from '../api/src/yoga.ts';
+import { answerCacheFamilies } from '../api/src/answer-cache.ts';
 import { createApiAccess, type ApiAccess } from '../api/src/api-access.ts';
 import type { ReadModel } from '../collector/src/timeline/read-model.ts';
 import { startEmbeddedNeo4j } from '../neo4j-embedded/neo4j.ts';
@@ -124,7 +125,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       driver, database: config.neo4j.database, pubsub, collectorStatus: () => collectorStatus(collector, access), readModel: collector.readModel, retentionMs: config.retentionMs,
       catalogPath: collectorConfig.catalogPath, exposed: config.exposed, cors: access.cors, onLimitRefused: access.countLimitRefusal,
     });
-    const metrics = () => renderCollectorMetrics(collector, { kafka, families: access.metricFamilies });
+    const metrics = () => renderCollectorMetrics(collector, { kafka, families: () => [...access.metricFamilies(), ...answerCacheFamilies(yoga.answerCacheStats())] });
     const api = await startApiServer({ yoga, host: config.host, port: config.apiPort, webDistDir: await webDist, metrics, access });
     stops.push(() => api.close());
     log(`GraphQL on ${api.url}/graphql, map on ${api.url}/`);

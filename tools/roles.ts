@@ -13,6 +13,7 @@
 import { hostname } from 'node:os';
 import { startApiServer } from '../api/src/server.ts';
 import { createOrreryPubSub, createOrreryYoga } from '../api/src/yoga.ts';
+import { answerCacheFamilies } from '../api/src/answer-cache.ts';
 import { createApiAccess } from '../api/src/api-access.ts';
 import { createAlerter } from '../collector/src/alerting/alerter.ts';
 import { createCollector, type Collector } from '../collector/src/collector.ts';
@@ -182,6 +183,7 @@ export async function startApiRole(config: OrreryConfig, log: (line: string) => 
     // The collectors' counters are theirs to serve; here what this process does, and the graph it follows.
     const metrics = () => renderExposition([
       ...access.metricFamilies(),
+      ...answerCacheFamilies(yoga.answerCacheStats()),
       ...detectionFamilies({ detection: detection.stats(), alerts: alerter?.stats() ?? [] }),
       ...readModelFamilies({ buckets: readModel.bucketCount() }),
       ...processFamilies(processLevels()),

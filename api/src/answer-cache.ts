@@ -12,6 +12,7 @@
 // one), so the document is walked by hand rather than with TypeInfo's instanceof checks.
 import type { DocumentNode, ExecutionResult, FragmentDefinitionNode, GraphQLSchema, SelectionSetNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import type { MetricFamily } from '@orrery/collector/metrics/exposition.ts';
 
 /** What an answer was computed from, recorded by the resolvers as they ran (yoga.ts). */
 export interface AnswerInputs {
@@ -123,4 +124,13 @@ export function useAnswerCache<C>(options: AnswerCacheOptions<C>): Plugin & { st
       };
     },
   };
+}
+
+/** `orrery_api_answer_cache_total{result}` for /metrics: list queries answered from a kept body (hit) or executed (miss). */
+export function answerCacheFamilies(stats: { hits: number; misses: number }): MetricFamily[] {
+  return [{
+    name: 'orrery_api_answer_cache_total', type: 'counter',
+    help: 'List queries the API answered with a body kept from an earlier answer while the read model, the windows and the declared-only components stood still (hit), or executed (miss).',
+    samples: [{ labels: { result: 'hit' }, value: stats.hits }, { labels: { result: 'miss' }, value: stats.misses }],
+  }];
 }

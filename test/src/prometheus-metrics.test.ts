@@ -126,7 +126,20 @@ describe('/metrics scraped by Prometheus', () => {
   it('passes promtool\'s lint of the exposition, and refuses a scrape without the API token', async () => {
     expect((await fetch(`${platform.apiUrl}/metrics`)).status).toBe(401);
     expect((await fetch(`${platform.apiUrl}/metrics`, { headers: { authorization: 'Bearer wrong' } })).status).toBe(401);
-    const body = await (await fetch(`${platform.apiUrl}/metrics`, { headers: { authorization: `Bearer ${API_TOKEN}` } })).text();
+    // The same list query twice with nothing published between: the second is a kept answer
+    // (asked again until no publish falls between the two).
+    const scrape = async () => (await fetch(`${platform.apiUrl}/metrics`, { headers: { authorization: `Bearer ${API_TOKEN}` } })).text();
+    await eventually(async () => {
+      for (let i = 0; i < 2; i++) {
+        const asked = await fetch(`${platform.apiUrl}/graphql`, {
+          method: 'POST', headers: { authorization: `Bearer ${API_TOKEN}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ query: '{ components { name } }' }),
+        });
+        expect(asked.status).toBe(200);
+      }
+      expect(Number(/^orrery_api_answer_cache_total\{result="hit"\} (\d+)$/m.exec(await scrape())?.[1])).toBeGreaterThanOrEqual(1);
+    }, 30_000, 200);
+    const body = await scrape();
     const lint = spawnSync('promtool', ['check', 'metrics'], { input: body, encoding: 'utf8' });
     expect(`${lint.stdout}${lint.stderr}`.trim()).toBe('');
     expect(lint.status).toBe(0);

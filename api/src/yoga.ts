@@ -15,7 +15,7 @@ import { createReadModel, type ReadModel } from '@orrery/collector/timeline/read
 import { tiersFor } from '@orrery/collector/timeline/tiers.ts';
 import { TimeWindowError, type ResolvedWindow, type TimeWindowInput } from '@orrery/collector/timeline/time-window.ts';
 import { createFindingReader, createGraphReader, dependencyRow, type ComponentRow, type DependencyRow, type FindingFilter, type FindingRow } from './graph/read-graph.ts';
-import { componentRow, declaredComponentRow, graphDiffRow, resolvedWindowRow, stepOf, windowOf, type WindowedComponentRow, type WindowedDependencyRow } from './graph/windowed-graph.ts';
+import { componentRow, declaredComponentRow, graphDiffRow, mayAskSeries, resolvedWindowRow, stepOf, windowOf, withWindow, type WindowedComponentRow, type WindowedDependencyRow } from './graph/windowed-graph.ts';
 import { resiliencePlanRows, whatIfRow } from './what-if.ts';
 import { graphChangesRow, packGraph, type PackableComponent, type PackableDependency } from './graph/graph-changes.ts';
 import { createOnboardingDocs, type OnboardingDocArgs } from './onboarding-doc.ts';
@@ -54,6 +54,8 @@ interface RequestContext {
   model: () => Promise<ReadModel>;
   nowMs: number;
   inputs: AnswerInputs;
+  /** The query may ask for Dependency.series: dependencies are handed out naming their window (withWindow). */
+  asksSeries: boolean;
 }
 
 /** The collector's counters as GraphQL serves them (tools/platform.ts maps them). */
@@ -211,7 +213,7 @@ export function createOrreryYoga(options: OrreryYogaOptions) {
         },
         dependencies: async (_: unknown, args: WindowArgs & { kind?: string | null }, ctx: RequestContext) => {
           const { model, window } = await windowFor(ctx, args);
-          return model.dependencies(window).filter((d) => !args.kind || d.kind === args.kind)
+          return withWindow(model.dependencies(window), window, ctx.asksSeries).filter((d) => !args.kind || d.kind === args.kind)
             .sort((a, b) => a.from.localeCompare(b.from) || a.to.localeCompare(b.to) || a.kind.localeCompare(b.kind));
         },
         window: async (_: unknown, args: WindowArgs, ctx: RequestContext) => resolvedWindowRow((await windowFor(ctx, args)).window, ctx.nowMs),
@@ -220,13 +222,16 @@ export function createOrreryYoga(options: OrreryYogaOptions) {
           // The version is read before the answer: a publish in between is caught up next time.
           const version = model.version();
           const changes = graphChangesRow(model, window, args.since);
-          if (changes) return { ...changes, window: resolvedWindowRow(window, ctx.nowMs) };
-          return { version, full: true, window: resolvedWindowRow(window, ctx.nowMs), components: await componentsIn(ctx, args), removedComponents: [], dependencies: model.dependencies(window), removedDependencies: [] };
+          if (changes) return { ...changes, dependencies: withWindow(changes.dependencies, window, ctx.asksSeries), window: resolvedWindowRow(window, ctx.nowMs) };
+          return {
+            version, full: true, window: resolvedWindowRow(window, ctx.nowMs), components: await componentsIn(ctx, args), removedComponents: [],
+            dependencies: withWindow(model.dependencies(window), window, ctx.asksSeries), removedDependencies: [],
+          };
         },
         graphDiff: async (_: unknown, args: { before: TimeWindowInput; after: TimeWindowInput }, ctx: RequestContext) => {
           const before = await windowFor(ctx, { window: args.before });
           const after = await windowFor(ctx, { window: args.after });
-          return graphDiffRow(after.model, before.window, after.window, ctx.nowMs);
+          return graphDiffRow(after.model, before.window, after.window, ctx.nowMs, ctx.asksSeries);
         },
         findings: async (_: unknown, args: FindingFilter & WindowArgs, ctx: RequestContext) => {
           if (!args.window) return findingReader.findings(args);
@@ -268,8 +273,8 @@ export function createOrreryYoga(options: OrreryYogaOptions) {
         },
       },
       Component: {
-        dependsOn: (c: WindowedComponentRow) => c.edges.out,
-        dependents: (c: WindowedComponentRow) => c.edges.in,
+        dependsOn: (c: WindowedComponentRow, _: unknown, ctx: RequestContext) => withWindow(c.edges.out, c.window, ctx.asksSeries),
+        dependents: (c: WindowedComponentRow, _: unknown, ctx: RequestContext) => withWindow(c.edges.in, c.window, ctx.asksSeries),
         findings: (c: ComponentRow) => findingReader.findings({ component: c.name }),
         series: async (c: WindowedComponentRow, args: { step?: string | null }, ctx: RequestContext) => {
           const stepMs = checkedStep(c.window, args.step);
@@ -282,8 +287,10 @@ export function createOrreryYoga(options: OrreryYogaOptions) {
         firstSeen: (d: DependencyRow | WindowedDependencyRow) => ('firstSeenMs' in d ? new Date(d.firstSeenMs).toISOString() : d.firstSeen),
         lastSeen: (d: DependencyRow | WindowedDependencyRow) => ('lastSeenMs' in d ? new Date(d.lastSeenMs).toISOString() : d.lastSeen),
         series: async (d: WindowedDependencyRow, args: { step?: string | null }, ctx: RequestContext) => {
-          const stepMs = checkedStep(d.window, args.step);
-          return (await ctx.model()).edgeSeries(d.from, d.to, d.kind, d.protocol, d.window, stepMs).map((p) => ({ at: new Date(p.atMs).toISOString(), calls: p.calls, errors: p.errors, p95Ms: p.p95Ms ?? null }));
+          // A path's dependencies are lifetime ones: their series spans the lifetime.
+          const window = d.window ?? (await windowFor(ctx, { window: { last: 'all' } })).window;
+          const stepMs = checkedStep(window, args.step);
+          return (await ctx.model()).edgeSeries(d.from, d.to, d.kind, d.protocol, window, stepMs).map((p) => ({ at: new Date(p.atMs).toISOString(), calls: p.calls, errors: p.errors, p95Ms: p.p95Ms ?? null }));
         },
       },
       Finding: {
@@ -316,7 +323,7 @@ export function createOrreryYoga(options: OrreryYogaOptions) {
     graphqlEndpoint: '/graphql',
     landingPage: false,
     logging: 'warn',
-    context: (): RequestContext => {
+    context: ({ params }: { params?: { query?: string } }): RequestContext => {
       // One model and one clock reading per request: every field of a query sees the same moment.
       let model: Promise<ReadModel> | undefined;
       const inputs: AnswerInputs = { model: undefined, version: 0, windows: [], declared: [] };
@@ -326,7 +333,7 @@ export function createOrreryYoga(options: OrreryYogaOptions) {
         inputs.version = m.version();
         return m;
       };
-      return { model: () => (model ??= first()), nowMs: Date.now(), inputs };
+      return { model: () => (model ??= first()), nowMs: Date.now(), inputs, asksSeries: mayAskSeries(params?.query) };
     },
   });
   return Object.assign(yoga, { answerCacheStats: answerCache.stats });

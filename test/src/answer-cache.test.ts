@@ -2,7 +2,8 @@
 // real Neo4j behind its declared-only components: a list query asked again is served the kept body
 // only while everything it was computed from still holds; a publish, a window that moved on to the
 // next minute, or a new declared-only component each give a fresh answer, and queries reading
-// findings or series are never kept.
+// findings or series are never kept. And windows that share an answer (a dependency quiet in the
+// minutes between them) still step its series across each one's own minutes.
 import neo4j from 'neo4j-driver';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { createOrreryYoga } from '../../api/src/yoga.ts';
@@ -107,5 +108,23 @@ describe('the answer cache', () => {
       await ask(query);
     }
     expect(stats()).toMatchObject({ hits: 0, misses: 0 });
+  });
+});
+
+describe('dependency series over windows that share answers', () => {
+  it('steps across the window asked, whichever window built the answer', async () => {
+    const { publish, ask } = platformAt(NOW);
+    publish([call('web', 'api', NOW - 10 * MINUTE_MS)]);
+    const query = 'query ($w: TimeWindow) { dependencies(window: $w) { to calls series(step: "1m") { at calls } } }';
+    const at = (ms: number) => new Date(ms).toISOString();
+    const hourTo = (toMs: number) => ({ from: at(toMs - 60 * MINUTE_MS), to: at(toMs) });
+    const minute = Math.floor(NOW / MINUTE_MS) * MINUTE_MS;
+    for (const toMs of [minute, minute - MINUTE_MS, minute - 2 * MINUTE_MS]) {
+      const [dependency] = JSON.parse(await ask(query, { w: hourTo(toMs) })).data.dependencies;
+      expect(dependency.calls).toBe(1);
+      const points = dependency.series as Array<{ at: string; calls: number }>;
+      expect([points.length, points[0]!.at, points.at(-1)!.at]).toEqual([60, at(toMs - 60 * MINUTE_MS), at(toMs - MINUTE_MS)]);
+      expect(points.filter((p) => p.calls > 0).map((p) => p.at)).toEqual([at(Math.floor((NOW - 10 * MINUTE_MS) / MINUTE_MS) * MINUTE_MS)]);
+    }
   });
 });

@@ -27,10 +27,25 @@ export const NO_EDGES: ComponentEdges = { out: [], in: [] };
 export type WindowedComponentRow = ComponentRow & Windowed & { edges: ComponentEdges };
 /**
  * A dependency as GraphQL serves it in a window: the read model's WindowedEdge itself (cached per
- * window by the model, so a query allocates no row per edge); Dependency.firstSeen/lastSeen
- * resolve from its epoch ms.
+ * window by the model and shared by windows it is the same in, so a query allocates no row per
+ * edge), or a copy naming the window when the query asks for series (withWindow);
+ * Dependency.firstSeen/lastSeen resolve from its epoch ms.
  */
-export type WindowedDependencyRow = WindowedEdge;
+export type WindowedDependencyRow = WindowedEdge & { window?: ResolvedWindow };
+
+/**
+ * The answers as rows; copied with the window they were read in when the query asks for series
+ * (which step across that window), as they are without: an answer names no window.
+ */
+export function withWindow(answers: readonly WindowedEdge[], window: ResolvedWindow, asksSeries: boolean): readonly WindowedDependencyRow[] {
+  return asksSeries ? answers.map((a) => ({ ...a, window })) : answers;
+}
+
+/**
+ * Whether a query may ask for series: copies naming windows are made only then. Read from the text
+ * (an alias keeps the field's name; a false positive costs copies, never a wrong answer).
+ */
+export const mayAskSeries = (query: string | undefined): boolean => query === undefined || /\bseries\b/.test(query);
 
 const iso = (ms: number | undefined): string | null => (ms === undefined || ms === 0 ? null : new Date(ms).toISOString());
 
@@ -108,7 +123,7 @@ function resolutionOf(window: ResolvedWindow, nowMs: number): number {
   return age <= 86_400_000 ? MINUTE_MS : age <= 30 * 86_400_000 ? 3_600_000 : 86_400_000;
 }
 
-export function graphDiffRow(model: ReadModel, before: ResolvedWindow, after: ResolvedWindow, nowMs: number) {
+export function graphDiffRow(model: ReadModel, before: ResolvedWindow, after: ResolvedWindow, nowMs: number, asksSeries: boolean) {
   const side = (w: ResolvedWindow) => ({
     dependencies: model.dependencies(w),
     components: model.activeComponents(w).map((c) => c.name),
@@ -120,10 +135,10 @@ export function graphDiffRow(model: ReadModel, before: ResolvedWindow, after: Re
   return {
     before: resolvedWindowRow(before, nowMs),
     after: resolvedWindowRow(after, nowMs),
-    addedDependencies: diff.addedDependencies,
-    removedDependencies: diff.removedDependencies,
+    addedDependencies: withWindow(diff.addedDependencies, after, asksSeries),
+    removedDependencies: withWindow(diff.removedDependencies, before, asksSeries),
     changedDependencies: diff.changedDependencies.map((c) => ({
-      from: c.after.from, to: c.after.to, kind: c.after.kind, before: c.before, after: c.after,
+      from: c.after.from, to: c.after.to, kind: c.after.kind, before: withWindow([c.before], before, asksSeries)[0], after: withWindow([c.after], after, asksSeries)[0],
       reasons: c.reasons, regressed: c.regressed,
     })),
     addedComponents: diff.addedComponents,

@@ -80,8 +80,6 @@ export interface WindowedEdge extends DependencyEdge {
   key: string;
   /** The dependency's ordinal in the model (ModelEdge.ordinal): windows of one model are compared by it. */
   ordinal: number;
-  /** The window it was summed over (widened to whole minutes). */
-  window: ResolvedWindow;
   callsPerMinute: number;
   errorRate: number;
   /** Traces in the window, for the noise rules of graph diffs. */
@@ -293,7 +291,7 @@ export function createReadModel(options: { tiers: Tiers }) {
     if (counts.calls === 0 && counts.unconsumed === 0) return undefined;
     const minutes = Math.max(1, (window.toMs - Math.max(window.fromMs, window.all ? e.firstSeenMs : window.fromMs)) / MINUTE_MS);
     return {
-      key: e.key, ordinal: e.ordinal, window, from: e.from, to: e.to, kind: e.kind, protocol: e.protocol, operation: e.operation,
+      key: e.key, ordinal: e.ordinal, from: e.from, to: e.to, kind: e.kind, protocol: e.protocol, operation: e.operation,
       calls: counts.calls, errors: counts.errors, calleeErrors: counts.calleeErrors, propagatedErrors: counts.propagatedErrors, unconsumed: counts.unconsumed,
       traces: counts.traces, p50Ms: p50, p95Ms: p95, p99Ms: p99,
       errorPropagation: counts.calleeErrors > 0 ? counts.propagatedErrors / counts.calleeErrors : undefined,

@@ -39,11 +39,11 @@ function expected(model: ReadModel, window: ResolvedWindow): string[] {
     resetWindowSum(sum);
     sumWindow(e.buckets, window.fromMs, window.toMs, sum);
     if (sum.calls === 0) continue;
-    // The answer also says which minutes it was summed over and carries the lifetime facts of now.
+    // The answer's rate is over the minutes the window is summed from; its lifetime facts are those of now.
     const fromMs = Math.floor(window.fromMs / MINUTE_MS) * MINUTE_MS;
     const toMs = Math.ceil(window.toMs / MINUTE_MS) * MINUTE_MS;
     const perMinute = sum.calls / Math.max(1, (toMs - fromMs) / MINUTE_MS);
-    out.push(`${e.key} ${sum.calls}/${sum.errors}/${sum.traces} p95=${windowQuantilesMs(sum, [0.95])[0]} over ${fromMs}:${toMs} ${perMinute}/min last seen ${e.lastSeenMs}`);
+    out.push(`${e.key} ${sum.calls}/${sum.errors}/${sum.traces} p95=${windowQuantilesMs(sum, [0.95])[0]} ${perMinute}/min last seen ${e.lastSeenMs}`);
   }
   return out.sort();
 }
@@ -57,7 +57,7 @@ function expectedActive(model: ReadModel, window: ResolvedWindow): string[] {
 }
 
 const describeEdge = (d: ReturnType<ReadModel['dependencies']>[number]) =>
-  `${d.key} ${d.calls}/${d.errors}/${d.traces} p95=${d.p95Ms} over ${d.window.fromMs}:${d.window.toMs} ${d.callsPerMinute}/min last seen ${d.lastSeenMs}`;
+  `${d.key} ${d.calls}/${d.errors}/${d.traces} p95=${d.p95Ms} ${d.callsPerMinute}/min last seen ${d.lastSeenMs}`;
 
 /** The window's answers; its index (Component.dependsOn) must hold the same answers, by each end. */
 function answered(model: ReadModel, window: ResolvedWindow): string[] {

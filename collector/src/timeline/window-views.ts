@@ -3,7 +3,8 @@
 // buckets to the sums of the views it falls in and recomputes the answers of only the dependencies
 // it touched; a window asked for the first time is slid from a cached one it overlaps (the live
 // map's "last hour" moves by a minute: two minutes of buckets per dependency instead of sixty),
-// or summed from the buckets when none is close. At 5,000 components / 20,000 dependencies this is
+// or summed from the buckets when none is close; a slid view rebuilds the answers of only the
+// dependencies with buckets in the minutes it left or entered. At 5,000 components / 20,000 dependencies this is
 // what keeps the map's full query and a detector pass from re-summing 1.2 million buckets after
 // every flush. An answer is never changed once handed out: a changed dependency gets a new one,
 // put in its place in the window's list and index (so a publish touching 1% of the dependencies
@@ -115,9 +116,9 @@ export function createWindowViews(options: WindowViewsOptions) {
 
   /**
    * `window` from an overlapping view: what it left subtracted, what it entered added. A dependency
-   * with no bucket in either strip keeps its answer, copied with the new window (when both windows
-   * are as wide, so its rate per minute is the same): sliding the hour by a minute rebuilds the
-   * answers of the dependencies active in that minute, not of all 20,000.
+   * with no bucket in either strip keeps its answer, the same object (when both windows are as wide,
+   * so its rate per minute is the same; an answer names no window): sliding the hour by a minute
+   * builds the answers of the dependencies active in the minutes it moved by, not of all 20,000.
    */
   function slid(window: ResolvedWindow, from: View): View {
     stats.slid++;
@@ -140,7 +141,7 @@ export function createWindowViews(options: WindowViewsOptions) {
       if (enteredAtStart || enteredAtEnd) sums.has[at] = 1;
       if (sums.has[at] && isEmptyAt(sums, at)) clearAt(sums, at);
       const kept = from.answers[at];
-      if (sameWidth && kept && !moved && !enteredAtStart && !enteredAtEnd && !from.isDirty[at]) reused[at] = { ...kept, window };
+      if (sameWidth && kept && !moved && !enteredAtStart && !enteredAtEnd && !from.isDirty[at]) reused[at] = kept;
     }
     return newView(window, sums, reused);
   }

@@ -1,6 +1,6 @@
 // The static handler over a real HTTP server and a real directory: gzip when asked for and worth
-// it, the same bytes either way, a rebuilt file served anew, index.html for client routes, and no
-// path out of the root.
+// it, the same bytes either way, a rebuilt file served anew, a removed one forgotten, index.html
+// for client routes, and no path out of the root.
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync, utimesSync } from 'node:fs';
 import { createServer, request, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -12,13 +12,14 @@ import { createStaticHandler } from './static-files.ts';
 const root = mkdtempSync(join(tmpdir(), 'orrery-static-'));
 let server: Server;
 let port = 0;
+let serve: ReturnType<typeof createStaticHandler>;
 
 beforeAll(async () => {
   mkdirSync(join(root, 'assets'));
   writeFileSync(join(root, 'index.html'), '<!doctype html><title>Orrery</title>');
   writeFileSync(join(root, 'assets', 'page.js'), `export const names = ${JSON.stringify(Array.from({ length: 2000 }, (_, i) => `component-${i}`))};\n`);
   writeFileSync(join(root, 'assets', 'icon.png'), Buffer.from([137, 80, 78, 71, 1, 2, 3]));
-  const serve = createStaticHandler(root);
+  serve = createStaticHandler(root);
   server = createServer((req, res) => void serve(req, res));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   port = (server.address() as { port: number }).port;
@@ -61,5 +62,14 @@ describe('the static files', () => {
     expect((await get('/')).body.toString()).toContain('rebuilt');
     expect((await get('/map/svc-a?window=1h')).body.toString()).toContain('rebuilt');
     expect((await get('/../../etc/passwd')).body.toString()).toContain('rebuilt');
+  });
+
+  it('forgets the bytes of a file a rebuild removed, and answers its path with index.html', async () => {
+    writeFileSync(join(root, 'assets', 'old-build.js'), 'export const old = true;\n');
+    expect((await get('/assets/old-build.js')).body.toString()).toContain('old = true');
+    expect(serve.heldFiles()).toContain(join(root, 'assets', 'old-build.js'));
+    rmSync(join(root, 'assets', 'old-build.js'));
+    expect((await get('/assets/old-build.js')).body.toString()).toContain('<title>');
+    expect(serve.heldFiles()).not.toContain(join(root, 'assets', 'old-build.js'));
   });
 });

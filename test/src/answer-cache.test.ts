@@ -45,14 +45,19 @@ function platformAt(nowMs: number) {
     expect(response.status, text).toBe(200);
     return text;
   };
-  return { publish, ask, stats: yoga.answerCacheStats };
+  /** The answer's headers and bytes, for a client that asks for GraphQL's own media type. */
+  const askRaw = async (query: string) => {
+    const response = await yoga.fetch('http://orrery/graphql', { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' }, body: JSON.stringify({ query }) });
+    return { type: response.headers.get('content-type'), length: response.headers.get('content-length'), bytes: Buffer.from(await response.arrayBuffer()) };
+  };
+  return { publish, ask, askRaw, stats: yoga.answerCacheStats };
 }
 
 const MAP = '{ services { name tier dependsOn { to calls errors p95Ms } } }';
 
 describe('the answer cache', () => {
   it('serves a repeated list query the kept body until a publish changes the model', async () => {
-    const { publish, ask, stats } = platformAt(NOW);
+    const { publish, ask, askRaw, stats } = platformAt(NOW);
     publish([call('web', 'api', NOW - 10 * MINUTE_MS)]);
     const first = await ask(MAP);
     expect(JSON.parse(first).data.services).toEqual([
@@ -61,11 +66,15 @@ describe('the answer cache', () => {
     ]);
     expect(await ask(MAP)).toBe(first);
     expect(stats()).toMatchObject({ hits: 1, misses: 1 });
+    // Sent as the kept bytes, under the media type the request accepts.
+    const raw = await askRaw(MAP);
+    expect([raw.type, raw.length, raw.bytes.toString()]).toEqual(['application/graphql-response+json; charset=utf-8', String(Buffer.byteLength(first)), first]);
+    expect(stats()).toMatchObject({ hits: 2, misses: 1 });
 
     publish([call('web', 'api', NOW - 5 * MINUTE_MS)]);
     const after = JSON.parse(await ask(MAP));
     expect(after.data.services[1].dependsOn[0].calls).toBe(2);
-    expect(stats()).toMatchObject({ hits: 1, misses: 2 });
+    expect(stats()).toMatchObject({ hits: 2, misses: 2 });
   });
 
   it('keeps an answer per set of variables, and answers again once the window reaches the next minute', async () => {

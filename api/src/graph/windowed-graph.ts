@@ -1,6 +1,7 @@
 // GraphQL's view of the read model (collector/src/timeline/read-model.ts): components, dependencies,
-// series and diffs for a TimeWindow, mapped to the rows the resolvers return. A row remembers the
-// window it was read in, so Component.dependsOn and Dependency.series answer for the same window.
+// series and diffs for a TimeWindow, mapped to the rows the resolvers return. A component row
+// remembers the window it was read in and carries that window's dependencies, so Component.dependsOn
+// and Dependency.series answer for the same window.
 import { databaseDisplayName } from '@orrery/collector/inference/component-identity.ts';
 import { diffGraphs } from '@orrery/collector/timeline/graph-diff.ts';
 import { parseDurationMs } from '@orrery/collector/timeline/duration.ts';

@@ -208,7 +208,10 @@ export function createCollector(options: CollectorOptions) {
       await new Promise<void>((resolve, reject) => {
         server!.once('error', (error: NodeJS.ErrnoException) =>
           reject(error.code === 'EADDRINUSE' ? new Error(`OTLP port ${config.host}:${config.otlpPort} is already in use; set ORRERY_OTLP_PORT to another port`) : error));
-        server!.listen(config.otlpPort, config.host, () => resolve());
+        // A burst of exporters queues in the kernel instead of timing out on connect: Node's default
+        // backlog is 511 connections; asked for more, Linux gives net.core.somaxconn (4096 here), what
+        // the Go OpenTelemetry Collector's listeners get. Under overload each is then answered, 429 or 200.
+        server!.listen({ port: config.otlpPort, host: config.host, backlog: 65_535 }, () => resolve());
       });
       // Expire halves between flushes too, so a virtual peer appears within the pairing timeout.
       expiryTimer = setInterval(() => inference.expire(), expiryEveryMs);

@@ -252,8 +252,11 @@ describe('onboarding docs of the running demo estate', () => {
       await page.screenshot({ path: join(ARTIFACTS, 'docs-index.png'), fullPage: false });
 
       // By workflow: a sequence diagram of a real run.
-      await page.locator('[data-testid="docs-nav"] a[data-doc-page^="workflows/fulfilment-process-"]').first().click();
-      const path = await page.locator('[data-testid="docs-nav"] a.current').getAttribute('data-doc-page');
+      // The page is the link's own (the nav marks it current only once the page is shown).
+      const workflowLink = page.locator('[data-testid="docs-nav"] a[data-doc-page^="workflows/fulfilment-process-"]').first();
+      const path = await workflowLink.getAttribute('data-doc-page');
+      expect(path).toMatch(/^workflows\/fulfilment-process-/);
+      await workflowLink.click();
       await shown(path!);
       expect(await article.locator('.mermaid-diagram svg').count()).toBeGreaterThanOrEqual(1);
       expect(await article.locator('.mermaid-diagram svg').first().innerHTML()).toMatch(/orders\.placed/);

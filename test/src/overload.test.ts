@@ -156,7 +156,9 @@ describe('overload at twice the measured capacity', () => {
     // Capacity: what the platform accepts when saturated. 16 closed-loop senders (more than it takes
     // in flight, so it is never idle waiting for one), each pausing 20 ms after a refusal; 1.5 s to
     // warm the JIT up, then 3 s measured.
-    const warm = wholeTraceBatches('ovl-warm-', 150_000, TRACES_PER_REQUEST, 3);
+    // Enough never to run dry before the 3 s are up: a quiet CI machine took ~95,000 spans/s here,
+    // and 150,000 spans were all sent within the warm-up, leaving the measured seconds none.
+    const warm = wholeTraceBatches('ovl-warm-', 600_000, TRACES_PER_REQUEST, 3);
     let next = 0;
     let acceptedSpans = 0;
     let started = performance.now();
@@ -173,6 +175,7 @@ describe('overload at twice the measured capacity', () => {
     started = performance.now();
     await closedLoop(3000, true);
     const capacitySpansPerS = acceptedSpans / ((performance.now() - started) / 1000);
+    expect(next, 'the warm-up batches ran out before the measured seconds did').toBeLessThan(warm.length);
     expect(capacitySpansPerS).toBeGreaterThan(1000);
     await new Promise((resolve) => setTimeout(resolve, 2 * PAIRING_TIMEOUT_MS));
     const baselineRss = rssBytes(pid);

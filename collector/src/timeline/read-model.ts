@@ -14,7 +14,7 @@ import { createChangeLog, type ChangesSince } from './change-log.ts';
 import { sparseQuantilesMs, type EdgeSum } from './edge-sum.ts';
 import { MINUTE_MS, rollupPlan, type Tiers } from './tiers.ts';
 import type { ResolvedWindow } from './time-window.ts';
-import { createWindowViews } from './window-views.ts';
+import { createWindowViews, keyOf } from './window-views.ts';
 
 const NO_INTENT: Intent = { tier: undefined, degradable: undefined, maxP95Ms: undefined, maxErrorRate: undefined };
 
@@ -469,10 +469,7 @@ export function createReadModel(options: { tiers: Tiers }) {
     allEdges: (): IterableIterator<ModelEdge> => edges.values(),
 
     /** What the model answers a window from (its minutes, or `all`): two windows with one key get one answer at one version. */
-    windowKey: (window: ResolvedWindow): string => {
-      const w = widened(window);
-      return w.all ? 'all' : `${w.fromMs}:${w.toMs}`;
-    },
+    windowKey: (window: ResolvedWindow): string => keyOf(widened(window)),
 
     /** Dependencies with calls (or unconsumed messages) in the window, with that window's metrics. */
     dependencies: (window: ResolvedWindow): WindowedEdge[] => views.dependencies(widened(window)),

@@ -47,7 +47,8 @@ export interface WindowViewsOptions {
   answer: (e: ModelEdge, window: ResolvedWindow, sum: EdgeSum | undefined) => WindowedEdge | undefined;
 }
 
-const keyOf = (w: ResolvedWindow): string => (w.all ? 'all' : `${w.fromMs}:${w.toMs}`);
+/** The key a view is kept under: its minutes, or `all`. */
+export const keyOf = (w: ResolvedWindow): string => (w.all ? 'all' : `${w.fromMs}:${w.toMs}`);
 const inWindow = (w: ResolvedWindow, startMs: number): boolean => startMs >= w.fromMs && startMs < w.toMs;
 
 export function createWindowViews(options: WindowViewsOptions) {
